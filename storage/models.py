@@ -7,7 +7,7 @@ Slack user IDs are kept as text: Slack is the directory, we keep only what we ne
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
@@ -143,6 +143,10 @@ class Meeting(SQLModel, table=True):
     announcement_channel: str | None = None
     announcement_ts: str | None = None
     cancelled_at: datetime | None = _when(nullable=True)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Rsvp(SQLModel, table=True):

@@ -1,0 +1,40 @@
+"""The composition root: one Bolt App, every handler module registered on it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.slack_client import build_client
+from handlers import commands, errors, events
+from handlers.commands import Clock
+from storage.database import Database
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Settings,
+    db: Database,
+    *,
+    client: WebClient | None = None,
+    clock: Clock = utc_clock,
+) -> App:
+    app = App(
+        token=settings.bot_token.value,
+        signing_secret=settings.signing_secret.value or None,
+        client=client or build_client(settings),
+        # `dei-bot run` calls auth.test itself, to fail with a message a person can act on.
+        token_verification_enabled=False,
+        logger=logging.getLogger("dei_bot.bolt"),
+    )
+    errors.register(app)
+    commands.register(app, db=db, settings=settings, clock=clock)
+    events.register(app)
+    return app

@@ -1,0 +1,130 @@
+"""`/dei-topic`: one command, sub-commands by first word; anything else is a search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+
+from handlers import blocks
+from handlers.blocks import Message
+from storage import meetings, resources, rsvps, topics
+from storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+SUBCOMMANDS = ("help", "calendar", "coaching", "agenda", "reminders")
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class DeiTopicRequest:
+    subcommand: str  # "" for this month's topic, "search" for anything not a sub-command
+    words: str
+
+
+def parse_dei_topic(text: str | None) -> DeiTopicRequest:
+    words = " ".join((text or "").split())
+    if not words:
+        return DeiTopicRequest(subcommand="", words="")
+    first, _, rest = words.partition(" ")
+    if first.casefold() in SUBCOMMANDS:
+        return DeiTopicRequest(subcommand=first.casefold(), words=rest)
+    return DeiTopicRequest(subcommand="search", words=words)
+
+
+def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
+    app.command(blocks.COMMAND)(partial(answer_dei_topic, db=db, settings=settings, clock=clock))
+
+
+def answer_dei_topic(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    *,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    request = parse_dei_topic(command.get("text"))
+    user = command["user_id"]
+    if request.subcommand in ("help", "agenda", "coaching", "reminders"):
+        # Nothing to look up: answer inside the acknowledgement, one round trip.
+        ack(**answer_without_lookup(request, user, settings).kwargs())
+        return
+    ack()  # Slack gives us 3 s; the database work happens after.
+    now = clock()
+    if request.subcommand == "calendar":
+        message = topic_calendar(db, settings, now)
+    elif request.subcommand == "search":
+        message = blocks.unknown_words_hint(request.words)
+    else:
+        message = this_months_topic(db, settings, user, now)
+    respond(response_type="ephemeral", **message.kwargs())
+
+
+def answer_without_lookup(request: DeiTopicRequest, user: str, settings: Settings) -> Message:
+    if request.subcommand == "agenda":
+        if not settings.is_coordinator(user):
+            return blocks.coordinators_only("posting an agenda", settings.coordinators)
+        return blocks.coming_soon("The agenda form")
+    if request.subcommand == "coaching":
+        return blocks.coming_soon("Your coaching schedule")
+    if request.subcommand == "reminders":
+        return blocks.coming_soon("Reminder settings")
+    return blocks.help_message(settings.coordinators)
+
+
+def this_months_topic(db: Database, settings: Settings, user: str, now: datetime) -> Message:
+    local_now = now.astimezone(settings.timezone)
+    month = local_now.strftime("%Y-%m")
+    with db.transaction() as session:
+        topic = topics.for_month(session, month)
+        meeting = meetings.next_upcoming(session, now.astimezone(UTC))
+        facts = None
+        if meeting and meeting.id is not None:
+            facts = blocks.MeetingFacts(
+                starts_at=meeting.starts_at,
+                format=meeting.format,
+                location=meeting.location,
+                join_url=meeting.join_url,
+                rsvp_state=rsvps.state_of(session, meeting.id, user),
+            )
+        found = resources.for_topic(session, topic) if topic and not topic.tbd else []
+    lines = [
+        blocks.ResourceLine(
+            title=resource.title,
+            url=resource.url,
+            kind=resource.kind,
+            summary=resource.summary,
+            community=community.name if community else None,
+        )
+        for resource, community in found
+    ]
+    return blocks.this_months_topic(
+        month_label=local_now.strftime("%B %Y"),
+        topic_title=topic.title if topic and not topic.tbd else None,
+        topic_summary=topic.summary if topic else "",
+        meeting=facts,
+        resources=lines,
+        zone=settings.timezone,
+    )
+
+
+def topic_calendar(db: Database, settings: Settings, now: datetime) -> Message:
+    with db.transaction() as session:
+        rows = topics.calendar(session)
+    months = [
+        blocks.CalendarMonth(
+            month=topic.month,
+            label=datetime.strptime(topic.month, "%Y-%m").strftime("%B %Y"),
+            title=None if topic.tbd else topic.title,
+        )
+        for topic in rows
+    ]
+    return blocks.topic_calendar(months, now.astimezone(settings.timezone).strftime("%Y-%m"))
