@@ -26,8 +26,8 @@ def create_app(
     client: WebClient | None = None,
     clock: Clock = utc_clock,
 ) -> App:
+    # Bolt takes the token from the client, and copies its base_url and retry handlers.
     app = App(
-        token=settings.bot_token.value,
         signing_secret=settings.signing_secret.value or None,
         client=client or build_client(settings),
         # `dei-bot run` calls auth.test itself, to fail with a message a person can act on.

@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, help="HTTP port (default: PORT, or 3000)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default: 0.0.0.0)")
 
+    commands.add_parser(
+        "sandbox", help="the whole bot offline, against a pretend Slack, with sample data"
+    )
     commands.add_parser("check", help="validate settings and reach Slack (auth.test)")
 
     load = commands.add_parser("import", help="load a YAML data file, all or nothing")
@@ -91,6 +94,10 @@ def dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "run":
         return operations.run(args)
+    if args.command == "sandbox":
+        from bot.sandbox import run_sandbox
+
+        return run_sandbox()
     if args.command == "check":
         return operations.check(args)
     if args.command == "import":

@@ -8,6 +8,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.config import Settings
 
@@ -15,7 +16,7 @@ from bot.config import Settings
 RETRIES = 3
 
 
-def retry_handlers() -> list:  # type: ignore[type-arg]
+def retry_handlers() -> list[RetryHandler]:
     return [
         RateLimitErrorRetryHandler(max_retry_count=RETRIES),  # sleeps Retry-After, then retries
         ServerErrorRetryHandler(max_retry_count=RETRIES),
