@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from storage.datafile_records import Problem, Source
 
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -28,29 +29,6 @@ OFFSET_EXAMPLE = "-06:00"
 PLACEHOLDER_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a bad time; never stored
 
 _scalars = SafeConstructor()  # turns int and bool nodes into values; holds no file state
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    field: str  # a path into the file, e.g. meetings[2].starts_at
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a record came from: its line, its path, and the line of each field it gave."""
-
-    line: int = 0
-    path: str = ""
-    field_lines: dict[str, int] = field(default_factory=dict)
-
-    def line_of(self, name: str) -> int:
-        return self.field_lines.get(name, self.line)
 
 
 class Problems:
@@ -112,7 +90,9 @@ class Fields:
                 problems.add(line_of(name_node), f"{path}.{name}", f"unknown field; {hint}")
             elif name in self._nodes:
                 first = line_of(self._nodes[name])
-                problems.add(line_of(name_node), self.at(name), f"given twice (also at line {first})")
+                problems.add(
+                    line_of(name_node), self.at(name), f"given twice (also at line {first})"
+                )
             else:
                 self._nodes[name] = value_node
 
@@ -153,8 +133,9 @@ class Fields:
             self._fail(node, name, "is empty; this field is required")
         return str(node.value)
 
-    def optional_text(self, name: str) -> str | None:
-        return self.text(name) if self.given(name) else None
+    def reference(self, name: str, *, required: bool = False) -> str | None:
+        """The key of another record, e.g. a meeting's topic; resolved by the importer."""
+        return self.text(name, required=required).strip() or None
 
     def texts(self, name: str) -> tuple[str, ...]:
         return tuple(value for _node, value in self._list_items(name, "text", "[first, second]"))
@@ -164,7 +145,9 @@ class Fields:
         if node is None:
             return
         if not isinstance(node, SequenceNode):
-            self._fail(node, name, f"must be a list of {what}, e.g. {example}; got {describe(node)}")
+            self._fail(
+                node, name, f"must be a list of {what}, e.g. {example}; got {describe(node)}"
+            )
             return
         for index, item in enumerate(node.value):
             item_path = f"{self.at(name)}[{index}]"
@@ -198,10 +181,11 @@ class Fields:
             return False
         return bool(_scalars.construct_yaml_bool(node))
 
-    def choice(self, name: str, allowed: Sequence[str], *, default: str) -> str:
-        node = self._scalar(name, "one of " + " | ".join(allowed), required=False)
+    def choice(self, name: str, allowed: Sequence[str], *, default: str | None = None) -> str:
+        """One of `allowed`; required when there is no default."""
+        node = self._scalar(name, "one of " + " | ".join(allowed), required=default is None)
         if node is None:
-            return default
+            return default or ""
         value = str(node.value).strip().lower()
         if value not in allowed:
             self._fail(node, name, f"must be one of {' | '.join(allowed)}; got '{node.value}'")
@@ -210,7 +194,9 @@ class Fields:
     def month(self, name: str) -> str:
         value = self.text(name, required=True)
         if value and not MONTH.fullmatch(value):
-            self._fail(self._nodes[name], name, f"must be a month as YYYY-MM, e.g. 2027-01; got '{value}'")
+            self._fail(
+                self._nodes[name], name, f"must be a month as YYYY-MM, e.g. 2027-01; got '{value}'"
+            )
         return value
 
     def moment(self, name: str) -> datetime:
@@ -222,7 +208,11 @@ class Fields:
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            self._fail(node, name, f"must be an ISO 8601 date and time with a UTC offset, {example}; got '{raw}'")
+            self._fail(
+                node,
+                name,
+                f"must be an ISO 8601 date and time with a UTC offset, {example}; got '{raw}'",
+            )
             return PLACEHOLDER_TIME
         if len(raw) <= len("2027-01-12"):
             self._fail(node, name, f"needs a time of day and a UTC offset, {example}; got '{raw}'")
@@ -238,7 +228,11 @@ class Fields:
             return None
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            self._fail(self._nodes[name], name, f"must be a web address starting with https:// or http://; got '{value}'")
+            self._fail(
+                self._nodes[name],
+                name,
+                f"must be a web address starting with https:// or http://; got '{value}'",
+            )
         return value.strip()
 
     def user_id(self, name: str, *, required: bool) -> str:
@@ -250,7 +244,9 @@ class Fields:
     def user_ids(self, name: str) -> tuple[str, ...]:
         seen: set[str] = set()
         users: list[str] = []
-        for index, (node, raw) in enumerate(self._list_items(name, "Slack user IDs", "[U0AAAAAAA]")):
+        for index, (node, raw) in enumerate(
+            self._list_items(name, "Slack user IDs", "[U0AAAAAAA]")
+        ):
             value = raw.strip()
             item = f"{self.at(name)}[{index}]"
             if not SLACK_USER_ID.fullmatch(value):
@@ -281,7 +277,9 @@ class Fields:
             if isinstance(item, MappingNode):
                 yield path, item
             else:
-                self.problems.add(line_of(item), path, f"must be a mapping, e.g. {example}; got {describe(item)}")
+                self.problems.add(
+                    line_of(item), path, f"must be a mapping, e.g. {example}; got {describe(item)}"
+                )
 
 
 def _not_a_user_id(value: str) -> str:

@@ -42,7 +42,7 @@ def utc_now() -> datetime:
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> Any:
-    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    column: Column[datetime] = Column(UTCDateTime(), nullable=nullable, index=index)
     return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
 
 
@@ -93,7 +93,7 @@ class Topic(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True)
-    month: str = Field(index=True)  # YYYY-MM
+    month: str = Field(unique=True, index=True)  # YYYY-MM: one topic a month
     title: str
     summary: str = ""
     keywords: list[str] = _list()

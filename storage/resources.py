@@ -18,7 +18,7 @@ def for_topic(
         .where(col(Resource.retired_at).is_(None))
         .order_by(col(Resource.added_at).desc(), col(Resource.id))
     )
-    matches = [
+    matches: list[tuple[Resource, Community | None]] = [
         (resource, community)
         for resource, community in rows
         if wanted & {tag.casefold() for tag in resource.topics}

@@ -102,7 +102,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("topics", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_topics_key"), ["key"], unique=True)
-        batch_op.create_index(batch_op.f("ix_topics_month"), ["month"], unique=False)
+        batch_op.create_index(batch_op.f("ix_topics_month"), ["month"], unique=True)
 
     op.create_table(
         "coaching_sessions",
