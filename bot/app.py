@@ -19,6 +19,14 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def bolt_logger() -> logging.Logger:
+    # Bolt checks `logger.level <= DEBUG` (not isEnabledFor): NOTSET would build every debug line.
+    logger = logging.getLogger("dei_bot.bolt")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    return logger
+
+
 def create_app(
     settings: Settings,
     db: Database,
@@ -30,9 +38,7 @@ def create_app(
     app = App(
         signing_secret=settings.signing_secret.value or None,
         client=client or build_client(settings),
-        # `dei-bot run` calls auth.test itself, to fail with a message a person can act on.
-        token_verification_enabled=False,
-        logger=logging.getLogger("dei_bot.bolt"),
+        logger=bolt_logger(),
     )
     errors.register(app)
     commands.register(app, db=db, settings=settings, clock=clock)

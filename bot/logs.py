@@ -39,3 +39,7 @@ def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO) ->
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # A queue of more requests than threads is normal under a burst; one line each is noise.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # The clock ticks every second; its "job executed" lines say nothing the dispatcher doesn't.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

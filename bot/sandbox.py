@@ -72,7 +72,7 @@ SAMPLE_DATA = resources.files("bot") / "sample" / "working-group.yaml"
 
 
 def run_sandbox(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    from waitress import create_server
+    from waitress.server import create_server
 
     interactive = stdin.isatty()
     with tempfile.TemporaryDirectory(prefix="dei-bot-sandbox-") as workdir, SlackStandIn() as slack:

@@ -1,0 +1,816 @@
+"""How fast dei-bot acknowledges a slash command, next to a bare Bolt app served the same way.
+
+    python bench/ack_throughput.py [--requests 3000] [--concurrency 32] [--rounds 3] [--json]
+
+Three servers, each a fresh process per round, all behind `bot.runtime.serve_http` (waitress):
+
+* `trivial`: a WSGI app without Bolt (bench/bare_bolt_app.py --trivial), the load generator's
+  ceiling: if it is not far above the Bolt apps, the client, not the server, is being measured;
+* `bare`: a bare Bolt app with one `/dei-topic` listener (bench/bare_bolt_app.py);
+* `dei-bot`: the real `dei-bot run --http` process.
+
+Each answers correctly signed `/dei-topic help` requests over keep-alive connections. Reported:
+cold start (spawn to the first 200 from /healthz), throughput, p50/p99 latency, the server's CPU
+per request, and VmRSS after the load. See bench/README.md for what each figure means.
+Exit status: 0 when every request was answered correctly, 1 otherwise (goals only reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import itertools
+import json
+import math
+import os
+import resource
+import select
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from slack_standin import SlackStandIn  # noqa: E402
+from slack_standin.signed import signature_headers, slash_command_body  # noqa: E402
+
+HOST = "127.0.0.1"
+BOT_TOKEN = "xoxb-bench-bot-token-0123456789"
+SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
+USER = "U0MEMBER01"
+EVENTS_PATH = "/slack/events"  # bot.runtime.EVENTS_PATH, without importing Bolt here
+HEALTH_PATH = "/healthz"
+MARKER = b"How to use /dei-topic"  # in dei-bot's help answer and in the bare app's
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+
+START_TIMEOUT_S = 30.0  # spawn to healthy
+READY_TIMEOUT_S = 60.0  # client processes started and warmed up
+REQUEST_TIMEOUT_S = 10.0  # one request on one connection
+MAX_CONSECUTIVE_ERRORS = 20  # a connection that keeps failing gives up
+MAX_ERROR_SAMPLES = 5
+STOP_TIMEOUT_S = 10.0
+
+GOAL_RATIO = 0.8  # dei-bot throughput / bare Bolt throughput, at least
+GOAL_COLD_START_S = 2.0  # dei-bot, below
+GOAL_RSS_MB = 150.0  # dei-bot after the load, below
+
+TARGETS = ("trivial", "bare", "dei-bot")
+LABELS = {
+    "trivial": "trivial WSGI (ceiling)",
+    "bare": "bare Bolt app",
+    "dei-bot": "dei-bot",
+}
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the load generator (runs in client processes) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientJob:
+    """What one client process does; it travels as JSON on the command line."""
+
+    port: int
+    total: int
+    threads: int
+    warmup: int
+    response_url: str
+    timeout: float
+
+
+def client_main(job_json: str) -> int:
+    """A client process: warm up, say `ready`, wait for `go` on stdin, report one JSON line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # on Ctrl-C the parent ends this process
+    job = ClientJob(**json.loads(job_json))
+
+    def ready() -> bool:
+        print("ready", flush=True)
+        readable, _, _ = select.select([sys.stdin], [], [], READY_TIMEOUT_S)
+        return bool(readable) and sys.stdin.readline().strip() == "go"
+
+    report = client_run(job, ready)
+    print(json.dumps(report), flush=True)
+    return 0
+
+
+def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
+    """`threads` keep-alive connections: `warmup` requests each, then `total` among them all."""
+    port, total, threads, warmup = job.port, job.total, job.threads, job.warmup
+    counter = itertools.count()  # next() on it is atomic under the GIL
+    warmed = threading.Barrier(threads + 1, timeout=READY_TIMEOUT_S)
+    start = threading.Event()
+    abort = threading.Event()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = {"warmup": 0, "measured": 0}
+    samples: list[str] = []
+
+    def record_error(phase: str, what: str, *, count: bool = True) -> None:
+        with lock:
+            errors[phase] += count
+            if len(samples) < MAX_ERROR_SAMPLES:
+                samples.append(f"{phase}: {what}")
+
+    def one(connection: http.client.HTTPConnection, body: bytes) -> tuple[float, str | None]:
+        headers = signature_headers(body, SIGNING_SECRET)
+        started = time.perf_counter()
+        try:
+            connection.request("POST", EVENTS_PATH, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()  # the next request reconnects
+            return 0.0, f"{type(error).__name__}: {error}"
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            return elapsed, f"HTTP {response.status}: {data[:120]!r}"
+        if MARKER not in data:
+            return elapsed, f"no help text in {data[:120]!r}"
+        return elapsed, None
+
+    def connection_thread() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+        # One body per connection (the trigger_id differs); each request is signed afresh.
+        body = slash_command_body("help", user=USER, response_url=job.response_url)
+        mine: list[float] = []
+        try:
+            for _ in range(warmup):
+                _, error = one(connection, body)
+                if error:
+                    record_error("warmup", error)
+            try:
+                warmed.wait()
+            except threading.BrokenBarrierError:
+                return
+            if not start.wait(job.timeout) or abort.is_set():
+                return
+            consecutive = 0
+            while next(counter) < total and not abort.is_set():
+                elapsed, error = one(connection, body)
+                if error is None:
+                    mine.append(elapsed)
+                    consecutive = 0
+                    continue
+                record_error("measured", error)
+                consecutive += 1
+                if consecutive >= MAX_CONSECUTIVE_ERRORS:
+                    record_error("measured", "a connection gave up", count=False)
+                    return
+        finally:
+            connection.close()
+            with lock:
+                latencies.extend(mine)
+
+    workers = [threading.Thread(target=connection_thread, daemon=True) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    try:
+        warmed.wait()
+    except threading.BrokenBarrierError:
+        abort.set()
+        start.set()
+        return {"failed": "warm-up did not finish", "samples": samples}
+    if not ready():
+        abort.set()
+        start.set()
+        return {"failed": "never told to go", "samples": samples}
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start.set()
+    deadline = time.monotonic() + job.timeout
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    finished = time.monotonic()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    if any(worker.is_alive() for worker in workers):
+        abort.set()
+        record_error("measured", f"load did not finish within {job.timeout:.0f} s", count=False)
+    with lock:
+        # Requests never answered (a connection gave up, or time ran out) are errors too.
+        errors["measured"] = max(errors["measured"], total - len(latencies))
+        return {
+            "latencies": list(latencies),
+            "errors": dict(errors),
+            "samples": list(samples),
+            "finished": finished,
+            "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        }
+
+
+# -- servers ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def proc_status_kb(pid: int, field_name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field_name} for process {pid}")
+
+
+def proc_cpu_s(pid: int) -> float:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def dei_bot_command() -> list[str]:
+    # The console script installed beside this interpreter: a version manager's shim on PATH
+    # (pyenv's is a bash script that runs `pyenv exec`) would add its own start-up to the
+    # cold start, and hide the real process id behind it.
+    beside = Path(sys.executable).parent / "dei-bot"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    return [sys.executable, "-m", "bot"]
+
+
+class Processes:
+    """Every child process, so that all of them end, whatever ends this one."""
+
+    def __init__(self) -> None:
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                argv, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
+            )
+        self.running.append(process)
+        return process
+
+    def spawn_client(self, job: ClientJob) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--client", json.dumps(job.__dict__)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self.running.append(process)
+        return process
+
+    def stop(self, process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_TIMEOUT_S)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        with contextlib.suppress(ValueError):
+            self.running.remove(process)
+
+    def stop_all(self) -> None:
+        for process in list(self.running):
+            with contextlib.suppress(Exception):
+                self.stop(process)
+
+
+class LineReader:
+    """Lines from a child's stdout, each awaited no longer than a deadline."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        self.fd = process.stdout.fileno()
+        self.buffer = b""
+
+    def line(self, deadline: float, what: str) -> bytes:
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BenchError(f"no {what} from a client process in time")
+            readable, _, _ = select.select([self.fd], [], [], remaining)
+            if readable:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    raise BenchError(f"a client process exited before its {what}")
+                self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line
+
+
+@dataclass
+class Target:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+@dataclass
+class RunResult:
+    """One round of one target."""
+
+    cold_start_s: float
+    throughput_rps: float
+    p50_ms: float
+    p99_ms: float
+    rss_mb: float
+    peak_rss_mb: float
+    server_cpu_ms_per_request: float
+    client_cpu_percent: float
+    ok: int
+    errors: int
+    warmup_errors: int
+    wall_s: float
+    log_lines: int
+    error_samples: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list, repr=False)
+
+    def public(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data.pop("latencies")
+        return data
+
+
+class BenchError(Exception):
+    pass
+
+
+def log_tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> float:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"server exited {process.returncode}:\n{log_tail(log)}")
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            connection.request("GET", HEALTH_PATH)
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                return time.monotonic()
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.005)
+    raise BenchError(f"server not healthy within {START_TIMEOUT_S:.0f} s:\n{log_tail(log)}")
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    if not ordered:
+        return math.nan
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def run_once(
+    target: Target,
+    args: argparse.Namespace,
+    processes: Processes,
+    logs: Path,
+    round_number: int,
+    response_url: str,
+) -> RunResult:
+    port = free_port()
+    log = logs / f"{target.name}-{round_number}.log"
+    spawned = time.monotonic()
+    server = processes.spawn([*target.argv, "--port", str(port)], target.env, log)
+    try:
+        cold_start = wait_until_healthy(server, port, log) - spawned
+        result = drive_load(server, port, args, processes, response_url, log)
+        result.cold_start_s = cold_start
+        result.log_lines = len(log.read_text(errors="replace").splitlines())
+        return result
+    finally:
+        processes.stop(server)
+
+
+def drive_load(
+    server: subprocess.Popen[bytes],
+    port: int,
+    args: argparse.Namespace,
+    processes: Processes,
+    response_url: str,
+    log: Path,
+) -> RunResult:
+    client_count = max(1, min(args.client_procs, args.concurrency))
+    threads = split_evenly(args.concurrency, client_count)
+    shares = [args.requests * t // args.concurrency for t in threads]
+    shares[0] += args.requests - sum(shares)
+    # Generous, yet bounded: even 20 requests/s would finish in time.
+    load_timeout = max(60.0, args.requests / 20)
+    clients = [
+        processes.spawn_client(
+            ClientJob(port, share, count, args.warmup, response_url, load_timeout)
+        )
+        for count, share in zip(threads, shares, strict=True)
+    ]
+    readers = [LineReader(client) for client in clients]
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        for reader in readers:
+            line = reader.line(deadline, "warm-up")
+            if line != b"ready":
+                raise BenchError(f"client warm-up failed: {line[:300]!r}:\n{log_tail(log)}")
+        if server.poll() is not None:
+            raise BenchError(f"server exited during warm-up:\n{log_tail(log)}")
+        cpu_before = proc_cpu_s(server.pid)
+        began = time.monotonic()
+        for client in clients:
+            assert client.stdin is not None
+            client.stdin.write(b"go\n")
+            client.stdin.flush()
+        deadline = time.monotonic() + load_timeout + READY_TIMEOUT_S
+        reports = [json.loads(reader.line(deadline, "report")) for reader in readers]
+        cpu_after = proc_cpu_s(server.pid)
+        rss_kb = proc_status_kb(server.pid, "VmRSS")
+        peak_kb = proc_status_kb(server.pid, "VmHWM")
+    finally:
+        for client in clients:
+            processes.stop(client)
+    failed = [report["failed"] for report in reports if "failed" in report]
+    if failed:
+        raise BenchError(f"client failed: {failed[0]}:\n{log_tail(log)}")
+    latencies = sorted(value for report in reports for value in report["latencies"])
+    wall = max(report["finished"] for report in reports) - began
+    ok = len(latencies)
+    errors = sum(report["errors"]["measured"] for report in reports)
+    attempted = ok + errors
+    return RunResult(
+        cold_start_s=math.nan,
+        throughput_rps=ok / wall if wall > 0 else math.nan,
+        p50_ms=percentile(latencies, 0.50) * 1000,
+        p99_ms=percentile(latencies, 0.99) * 1000,
+        rss_mb=rss_kb / 1024,
+        peak_rss_mb=peak_kb / 1024,
+        server_cpu_ms_per_request=(cpu_after - cpu_before) * 1000 / max(attempted, 1),
+        client_cpu_percent=100 * sum(report["cpu_s"] for report in reports) / wall,
+        ok=ok,
+        errors=errors,
+        warmup_errors=sum(report["errors"]["warmup"] for report in reports),
+        wall_s=wall,
+        log_lines=0,
+        error_samples=[sample for report in reports for sample in report["samples"]],
+        latencies=latencies,
+    )
+
+
+# -- set-up ----------------------------------------------------------------------------------------
+
+
+def child_environment(standin: SlackStandIn, database_url: str) -> dict[str, str]:
+    """Only what the servers need; no proxy variable (slack_sdk would obey it) gets through."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": database_url,
+    }
+    for name in PROXY_VARIABLES:
+        env.pop(name, None)
+    return env
+
+
+def upgrade_database(env: dict[str, str], workdir: Path) -> None:
+    upgraded = subprocess.run(
+        [*dei_bot_command(), "--env-file", str(workdir / "absent.env"), "db", "upgrade"],
+        env=env,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if upgraded.returncode != 0:
+        raise BenchError(f"dei-bot db upgrade failed:\n{upgraded.stdout}{upgraded.stderr}")
+
+
+def build_targets(standin: SlackStandIn, workdir: Path) -> list[Target]:
+    bare_script = str(Path(__file__).with_name("bare_bolt_app.py"))
+    targets = []
+    for name in TARGETS:
+        env = child_environment(standin, f"sqlite:///{workdir / (name + '.db')}")
+        upgrade_database(env, workdir)
+        if name == "dei-bot":
+            argv = [*dei_bot_command(), "--env-file", str(workdir / "absent.env")]
+            argv += ["run", "--http", "--host", HOST]
+        else:
+            argv = [sys.executable, bare_script, "--host", HOST]
+            if name == "trivial":
+                argv.append("--trivial")
+        targets.append(Target(name=name, argv=argv, env=env))
+    return targets
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def summarise(runs: list[RunResult]) -> dict[str, Any]:
+    pooled = sorted(value for run in runs for value in run.latencies)
+
+    def median(name: str) -> float:
+        return float(statistics.median(getattr(run, name) for run in runs))
+
+    throughputs = [run.throughput_rps for run in runs]
+    return {
+        "cold_start_s": median("cold_start_s"),
+        "throughput_rps": median("throughput_rps"),
+        "throughput_rps_min": min(throughputs),
+        "throughput_rps_max": max(throughputs),
+        "p50_ms": percentile(pooled, 0.50) * 1000,
+        "p99_ms": percentile(pooled, 0.99) * 1000,
+        "rss_mb": median("rss_mb"),
+        "peak_rss_mb": median("peak_rss_mb"),
+        "server_cpu_ms_per_request": median("server_cpu_ms_per_request"),
+        "client_cpu_percent": median("client_cpu_percent"),
+        "ok": sum(run.ok for run in runs),
+        "errors": sum(run.errors for run in runs),
+        "warmup_errors": sum(run.warmup_errors for run in runs),
+        "rounds": [run.public() for run in runs],
+    }
+
+
+def without_nan(value: Any) -> Any:
+    """JSON has no NaN: a figure that could not be measured becomes null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: without_nan(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nan(item) for item in value]
+    return value
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "MISS"
+
+
+def ratio_of(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.nan
+
+
+def assess(summary: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    bare, bot, ceiling = summary["bare"], summary["dei-bot"], summary["trivial"]
+
+    def versus_bare(name: str) -> float:
+        return ratio_of(bot[name], bare[name])
+
+    ratio = versus_bare("throughput_rps")
+    headroom = ratio_of(
+        ceiling["throughput_rps"], max(bare["throughput_rps"], bot["throughput_rps"])
+    )
+    return {
+        "ratios": {
+            "throughput": ratio,
+            "server_cpu_per_request": versus_bare("server_cpu_ms_per_request"),
+            "p50": versus_bare("p50_ms"),
+            "p99": versus_bare("p99_ms"),
+            "cold_start": versus_bare("cold_start_s"),
+            "rss": versus_bare("rss_mb"),
+        },
+        "goals": {
+            "throughput_ratio": {
+                "value": ratio,
+                "goal": f">= {GOAL_RATIO}",
+                "pass": ratio >= GOAL_RATIO,
+            },
+            "cold_start_s": {
+                "value": bot["cold_start_s"],
+                "goal": f"< {GOAL_COLD_START_S}",
+                "pass": bot["cold_start_s"] < GOAL_COLD_START_S,
+            },
+            "rss_mb": {
+                "value": bot["rss_mb"],
+                "goal": f"< {GOAL_RSS_MB}",
+                "pass": bot["rss_mb"] < GOAL_RSS_MB,
+            },
+        },
+        # The client is not what is measured when the ceiling is well above the Bolt apps.
+        "client_headroom": headroom,
+        "client_not_bottleneck": headroom >= 1.5,
+    }
+
+
+def print_table(config: dict[str, Any], summary: dict[str, dict[str, Any]], verdicts: Any) -> None:
+    print(
+        f"ack_throughput: {config['requests']} signed `/dei-topic help` requests x "
+        f"{config['rounds']} rounds, {config['concurrency']} keep-alive connections from "
+        f"{config['client_procs']} client process(es), {config['warmup']} warm-up requests "
+        f"per connection; {config['cpus']} CPUs (load average {config['load_average_at_start']} "
+        f"at start), Python {config['python']}"
+    )
+    print()
+    header = (
+        f"{'':24} {'cold start':>10} {'throughput':>10} {'(min-max)':>13} {'p50':>7} "
+        f"{'p99':>7} {'RSS':>7} {'server CPU':>10} {'client CPU':>10} {'errors':>6}"
+    )
+    units = (
+        f"{'':24} {'s':>10} {'req/s':>10} {'req/s':>13} {'ms':>7} {'ms':>7} {'MB':>7} "
+        f"{'ms/req':>10} {'% of core':>10} {'':>6}"
+    )
+    print(header)
+    print(units)
+    for name in TARGETS:
+        row = summary[name]
+        spread = f"{row['throughput_rps_min']:.0f}-{row['throughput_rps_max']:.0f}"
+        print(
+            f"{LABELS[name]:24} {row['cold_start_s']:>10.2f} {row['throughput_rps']:>10.0f} "
+            f"{spread:>13} {row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['rss_mb']:>7.1f} "
+            f"{row['server_cpu_ms_per_request']:>10.2f} {row['client_cpu_percent']:>10.0f} "
+            f"{row['errors'] + row['warmup_errors']:>6}"
+        )
+    ratios, goals = verdicts["ratios"], verdicts["goals"]
+    print()
+    print(
+        f"dei-bot / bare Bolt: throughput {ratios['throughput']:.2f}, server CPU per request "
+        f"{ratios['server_cpu_per_request']:.2f}, p50 {ratios['p50']:.2f}, p99 "
+        f"{ratios['p99']:.2f}, cold start {ratios['cold_start']:.2f}, RSS {ratios['rss']:.2f}"
+    )
+    print()
+    throughput, cold, rss = goals["throughput_ratio"], goals["cold_start_s"], goals["rss_mb"]
+    print(
+        f"  {verdict(throughput['pass'])}  throughput ratio dei-bot/bare "
+        f"{throughput['value']:.2f} (goal >= {GOAL_RATIO})"
+    )
+    print(
+        f"  {verdict(cold['pass'])}  dei-bot cold start {cold['value']:.2f} s "
+        f"(goal < {GOAL_COLD_START_S:g} s)"
+    )
+    print(
+        f"  {verdict(rss['pass'])}  dei-bot RSS {rss['value']:.1f} MB (goal < {GOAL_RSS_MB:g} MB)"
+    )
+    print()
+    headroom = verdicts["client_headroom"]
+    ceiling = summary["trivial"]
+    busiest = max(summary[name]["client_cpu_percent"] for name in ("bare", "dei-bot"))
+    seen = (
+        f"the same client drove the trivial app at {ceiling['throughput_rps']:.0f} req/s, "
+        f"{headroom:.1f}x the faster Bolt app, and used at most {busiest:.0f}% of a core "
+        "against the Bolt apps"
+    )
+    if verdicts["client_not_bottleneck"]:
+        print(f"Load generator: not the bottleneck: {seen}.")
+    else:
+        print(
+            f"WARNING: the load generator may be what is measured: {seen} "
+            "(is the machine busy? try --client-procs on more cores)."
+        )
+    errors = sum(summary[name]["errors"] + summary[name]["warmup_errors"] for name in TARGETS)
+    if errors:
+        print(f"ERRORS: {errors} requests were not answered 200 with the help text:")
+        for name in TARGETS:
+            for run in summary[name]["rounds"]:
+                for sample in run["error_samples"]:
+                    print(f"  {name}: {sample}")
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Acknowledgement throughput of dei-bot next to a bare Bolt app."
+    )
+    parser.add_argument("--requests", type=positive, default=3000, help="per round and server")
+    parser.add_argument("--concurrency", type=positive, default=32, help="keep-alive connections")
+    parser.add_argument("--rounds", type=positive, default=3, help="fresh processes per server")
+    parser.add_argument(
+        "--warmup", type=int, default=10, help="unmeasured requests per connection (default: 10)"
+    )
+    parser.add_argument(
+        "--client-procs",
+        type=positive,
+        default=1,
+        help="load-generator processes sharing the connections (default: 1)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser.parse_args(argv)
+
+
+def terminate_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def cleanup_on_exit(processes: Processes) -> Iterator[None]:
+    previous = {
+        signum: signal.signal(signum, terminate_on_signal)
+        for signum in (signal.SIGTERM, signal.SIGHUP)
+    }
+    try:
+        yield
+    finally:
+        # A second Ctrl-C must not cut the clean-up short.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            processes.stop_all()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--client"] and len(argv) == 2:  # a client process, started by drive_load
+        return client_main(argv[1])
+    args = parse_args(argv)
+    for name in PROXY_VARIABLES:  # the client processes inherit this environment
+        os.environ.pop(name, None)
+    processes = Processes()
+    config = {
+        "requests": args.requests,
+        "concurrency": args.concurrency,
+        "rounds": args.rounds,
+        "warmup": args.warmup,
+        "client_procs": max(1, min(args.client_procs, args.concurrency)),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        # Other work on the machine spreads the rounds; this says whether there was any.
+        "load_average_at_start": round(os.getloadavg()[0], 2),
+    }
+    started = time.monotonic()
+    try:
+        with (
+            cleanup_on_exit(processes),
+            tempfile.TemporaryDirectory(prefix="dei-bot-bench-") as tmp,
+            SlackStandIn(max_calls=1000) as standin,
+        ):
+            workdir = Path(tmp)
+            progress("preparing databases (dei-bot db upgrade)...")
+            targets = build_targets(standin, workdir)
+            response_url = standin.response_url("bench")
+            runs: dict[str, list[RunResult]] = {name: [] for name in TARGETS}
+            for round_number in range(1, args.rounds + 1):
+                for target in targets:
+                    run = run_once(target, args, processes, workdir, round_number, response_url)
+                    runs[target.name].append(run)
+                    progress(
+                        f"round {round_number}/{args.rounds} {target.name:8} cold start "
+                        f"{run.cold_start_s:5.2f} s, {run.throughput_rps:6.0f} req/s, p50 "
+                        f"{run.p50_ms:6.1f} ms, p99 {run.p99_ms:6.1f} ms, RSS "
+                        f"{run.rss_mb:5.1f} MB, errors {run.errors + run.warmup_errors}"
+                    )
+            auth_tests = len(standin.calls("auth.test"))
+    except KeyboardInterrupt:
+        progress("interrupted; servers stopped")
+        return 130
+    except BenchError as error:
+        progress(f"ack_throughput: {error}")
+        return 1
+    summary = {name: summarise(runs[name]) for name in TARGETS}
+    verdicts = assess(summary)
+    config["elapsed_s"] = round(time.monotonic() - started, 1)
+    config["auth_test_calls"] = auth_tests
+    errors = sum(summary[name]["errors"] + summary[name]["warmup_errors"] for name in TARGETS)
+    if args.json:
+        document = {"config": config, "targets": summary, **verdicts}
+        print(json.dumps(without_nan(document), indent=2, allow_nan=False))
+    else:
+        print_table(config, summary, verdicts)
+        print(f"\n(took {config['elapsed_s']:.0f} s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
