@@ -81,7 +81,7 @@ class RsvpState(enum.StrEnum):
 
 class DeliveryState(enum.StrEnum):
     PENDING = "pending"  # waiting for its due time
-    SENDING = "sending"  # claimed under a lease; the lease says until when
+    SENDING = "sending"  # a call to Slack began; if its lease ran out, history says if it landed
     SENT = "sent"
     FAILED = "failed"  # out of attempts; coordinators were told
     EXPIRED = "expired"  # found overdue once it no longer made sense to send
@@ -194,6 +194,10 @@ class CoachingSession(SQLModel, table=True):
     join_url: str | None = None
     cancelled_at: datetime | None = _when(nullable=True)
 
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
 
 class CoachingAttendee(SQLModel, table=True):
     __tablename__ = "coaching_attendees"
@@ -204,6 +208,19 @@ class CoachingAttendee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="coaching_sessions.id", index=True)
     user_id: str
+    declined_at: datetime | None = _when(nullable=True)  # said "can't make it"
+
+
+class CoachingQuestion(SQLModel, table=True):
+    """A participant's question for the coach, gathered into the coach's prep digest."""
+
+    __tablename__ = "coaching_questions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="coaching_sessions.id", index=True)
+    user_id: str
+    text: str
+    asked_at: datetime = _created()
 
 
 class Member(SQLModel, table=True):
@@ -237,11 +254,22 @@ class Delivery(SQLModel, table=True):
     lease_until: datetime | None = _when(nullable=True)
     leased_by: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempt_started_at: datetime | None = _when(nullable=True)  # set just before each call
     channel: str | None = None
     ts: str | None = None
+    sent_at: datetime | None = _when(nullable=True)
     last_error: str | None = None
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class RateLimitGate(SQLModel, table=True):
+    """A 429's Retry-After, shared by every process: no call to `method` before `not_before`."""
+
+    __tablename__ = "rate_limit_gates"
+
+    method: str = Field(primary_key=True)
+    not_before: datetime = _when()
 
 
 class SearchMiss(SQLModel, table=True):

@@ -17,3 +17,7 @@ def calendar(session: Session) -> list[Topic]:
 
 def by_key(session: Session, key: str) -> Topic | None:
     return session.exec(select(Topic).where(Topic.key == key)).first()
+
+
+def by_id(session: Session, topic_id: int | None) -> Topic | None:
+    return session.get(Topic, topic_id) if topic_id is not None else None

@@ -1,0 +1,371 @@
+"""The dispatcher: claims due rows of the delivery ledger, sends them, records what Slack said.
+
+APScheduler wakes it every second; the database is the truth, so any number of processes can
+run it: each claims disjoint rows under a lease. Per row: re-check that it is still wanted,
+commit `sending`, call Slack once, record the result. The one row whose fate can be unknown (a
+crash or a timeout between the call and the record) is looked up in the conversation's history,
+by the key each message carries in its metadata, before it is sent again.
+
+Rate limits: a 429 closes that method's gate until Retry-After has passed, for every process
+(the gate is a row); rows that need a closed method are handed back for later, and the work
+goes on with the rest. No thread sleeps on a 429.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers import reminders
+from handlers.reminders import Outgoing
+from storage import deliveries, members
+from storage.database import Database
+from storage.models import Delivery, DeliveryState
+from storage.reminder_plans import FAILURE_NOTICE, failure_notices
+
+log = logging.getLogger("dei_bot.dispatcher")
+
+EVENT_TYPE = "dei_bot_delivery"
+POST = "chat.postMessage"
+HISTORY = "conversations.history"
+OPEN_DM = "conversations.open"
+PROFILE = "users.info"
+# ok:false answers that may succeed later; any other is final (channel_not_found, invalid_blocks …)
+TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+
+
+@dataclass(frozen=True)
+class Tuning:
+    batch: int = 50
+    lease: timedelta = timedelta(seconds=30)
+    max_attempts: int = 5
+    first_backoff: timedelta = timedelta(seconds=1)
+    max_backoff: timedelta = timedelta(minutes=5)
+    budget: timedelta = timedelta(seconds=20)  # one wake-up's work, so shutdown is prompt
+
+    @property
+    def call_timeout(self) -> int:
+        # A call must end well inside the lease, or another worker could take the row mid-call.
+        return max(1, min(10, int(self.lease.total_seconds() / 3)))
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    deferred: int = 0  # handed back because a method was rate limited
+    found_in_history: int = 0
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+
+@dataclass
+class Gates:
+    """Methods closed by a 429, learned locally at once and from other processes each batch."""
+
+    until: dict[str, datetime] = field(default_factory=dict)
+
+    def closed(self, method: str, now: datetime) -> datetime | None:
+        until = self.until.get(method)
+        return until if until and until > now else None
+
+
+def retry_after(headers: dict[str, Any]) -> int:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1, int(float(value[0] if isinstance(value, list) else value)))
+            except ValueError:
+                break
+    return 1
+
+
+class RateLimited(Exception):
+    def __init__(self, method: str, until: datetime) -> None:
+        super().__init__(f"{method} rate limited until {until.isoformat()}")
+        self.method = method
+        self.until = until
+
+
+class Uncertain(Exception):
+    """The call may or may not have reached Slack (timeout, dropped connection, 5xx)."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        *,
+        coordinators: tuple[str, ...],
+        group_zone: ZoneInfo,
+        clock: Callable[[], datetime],
+        tuning: Tuning = Tuning(),
+        worker: str | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.coordinators = coordinators
+        self.group_zone = group_zone
+        self.clock = clock
+        self.tuning = tuning
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.gates = Gates()
+        self.client.timeout = tuning.call_timeout
+
+    def run_once(self) -> DispatchReport:
+        report = DispatchReport()
+        deadline = self.clock() + self.tuning.budget
+        while self.clock() < deadline:
+            rows = self.claim()
+            if not rows:
+                break
+            for index, row in enumerate(rows):
+                if self.clock() >= deadline:
+                    self.hand_back(rows[index:], self.clock())
+                    return report
+                self.deliver(row, report)
+        if report:
+            log.info("dispatch: %s", vars(report))
+        return report
+
+    def claim(self) -> list[Delivery]:
+        now = self.clock()
+        with self.db.transaction(write=True) as session:
+            self.gates.until.update(deliveries.gates(session, now))
+            if self.gates.closed(POST, now):
+                return []  # everything we send is a post: leave the rows for whoever can send
+            return deliveries.claim_due(
+                session,
+                now=now,
+                worker=self.worker,
+                lease=self.tuning.lease,
+                limit=self.tuning.batch,
+                skip_locked=self.db.is_postgresql,
+            )
+
+    def hand_back(self, rows: list[Delivery], at: datetime) -> None:
+        with self.db.transaction(write=True) as session:
+            for row in rows:
+                assert row.id is not None
+                deliveries.release(session, row.id, at=at, now=self.clock())
+
+    def deliver(self, row: Delivery, report: DispatchReport) -> None:
+        assert row.id is not None
+        try:
+            if row.state == DeliveryState.SENDING:
+                found = self.find_in_history(row)
+                if found:
+                    self.record(row, report, sent=found, from_history=True)
+                    return
+            self.refresh_profile(row.recipient)
+            with self.db.transaction() as session:
+                outgoing = reminders.compose(session, row, self.clock(), self.group_zone)
+            if isinstance(outgoing, reminders.Unwanted):
+                self.record_unwanted(row, outgoing, report)
+                return
+            with self.db.transaction(write=True) as session:
+                if not deliveries.begin_attempt(
+                    session, row.id, worker=self.worker, now=self.clock()
+                ):
+                    return  # the lease ran out and another worker has the row now
+            self.record(row, report, sent=self.post(row, outgoing))
+        except RateLimited as limited:
+            report.deferred += 1
+            self.close_gate(limited)
+            with self.db.transaction(write=True) as session:
+                if row.state == DeliveryState.SENDING or self.attempted(session, row):
+                    deliveries.record_retry(
+                        session,
+                        row.id,
+                        at=limited.until,
+                        error=str(limited),
+                        now=self.clock(),
+                        refund=True,
+                    )
+                else:
+                    deliveries.release(session, row.id, at=limited.until, now=self.clock())
+        except Uncertain as error:
+            self.retry_or_fail(row, report, str(error), uncertain=True)
+        except SlackApiError as error:
+            code = str(error.response.get("error", "unknown_error"))
+            if code in TRANSIENT_ERRORS:
+                self.retry_or_fail(row, report, code, uncertain=False)
+            else:
+                self.fail(row, report, f"Slack refused the message: {code}")
+
+    def attempted(self, session: Any, row: Delivery) -> bool:
+        fresh = deliveries.by_key(session, row.key)
+        return bool(fresh and fresh.state == DeliveryState.SENDING)
+
+    def call(self, method: str, **arguments: Any) -> Any:
+        """One call, no hidden retries: a 429 or a 5xx comes back to the ledger."""
+        now = self.clock()
+        until = self.gates.closed(method, now)
+        if until:
+            raise RateLimited(method, until)
+        try:
+            return getattr(self.client, method.replace(".", "_"))(**arguments)
+        except SlackApiError as error:
+            status = error.response.status_code
+            if status == 429:
+                wait = retry_after(error.response.headers)
+                raise RateLimited(method, self.clock() + timedelta(seconds=wait)) from error
+            if status >= 500:
+                raise Uncertain(f"{method}: HTTP {status}") from error
+            raise
+        except OSError as error:
+            raise Uncertain(f"{method}: {type(error).__name__}") from error
+
+    def post(self, row: Delivery, outgoing: Outgoing) -> tuple[str, str]:
+        channel = row.channel or self.dm_channel_cached(row.recipient) or row.recipient
+        response = self.call(
+            POST,
+            channel=channel,
+            text=outgoing.text,
+            blocks=outgoing.blocks,
+            unfurl_links=False,
+            metadata={"event_type": EVENT_TYPE, "event_payload": {"key": row.key}},
+        )
+        return str(response["channel"]), str(response["ts"])
+
+    def dm_channel_cached(self, recipient: str) -> str | None:
+        if not recipient.startswith(("U", "W")):
+            return None
+        with self.db.transaction() as session:
+            member = members.get(session, recipient)
+            return member.dm_channel if member else None
+
+    def refresh_profile(self, recipient: str) -> None:
+        """The recipient's time zone, cached a week: users.info once per member, not per message."""
+        if not recipient.startswith(("U", "W")):
+            return
+        now = self.clock()
+        with self.db.transaction() as session:
+            if members.profile_is_fresh(members.get(session, recipient), now):
+                return
+        try:
+            user = self.call(PROFILE, user=recipient, include_locale=True)["user"]
+        except (Uncertain, SlackApiError) as error:
+            log.warning(
+                "users.info for %s failed (%s); using the group's time zone", recipient, error
+            )
+            return
+        with self.db.transaction(write=True) as session:
+            members.record_profile(
+                session, recipient, tz=user.get("tz"), locale=user.get("locale"), now=now
+            )
+
+    def find_in_history(self, row: Delivery) -> tuple[str, str] | None:
+        """Did the interrupted attempt land? Its key is in the message metadata if so."""
+        channel = row.channel or self.dm_channel_cached(row.recipient)
+        if channel is None and row.recipient.startswith(("U", "W")):
+            channel = str(self.call(OPEN_DM, users=row.recipient)["channel"]["id"])
+        channel = channel or row.recipient
+        since = (row.attempt_started_at or row.created_at) - timedelta(minutes=5)
+        cursor: str | None = None
+        for _ in range(20):  # 20 pages of 200 messages since the attempt is far more than enough
+            arguments: dict[str, Any] = {
+                "channel": channel,
+                "oldest": f"{since.timestamp():.6f}",
+                "include_all_metadata": True,
+                "limit": 200,
+            }
+            if cursor:
+                arguments["cursor"] = cursor
+            page = self.call(HISTORY, **arguments)
+            for message in page.get("messages", []):
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_type") == EVENT_TYPE and (
+                    (metadata.get("event_payload") or {}).get("key") == row.key
+                ):
+                    return channel, str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return None
+
+    def record(
+        self,
+        row: Delivery,
+        report: DispatchReport,
+        *,
+        sent: tuple[str, str],
+        from_history: bool = False,
+    ) -> None:
+        assert row.id is not None
+        channel, ts = sent
+        with self.db.transaction(write=True) as session:
+            deliveries.record_sent(session, row.id, channel=channel, ts=ts, now=self.clock())
+            if channel.startswith("D") and row.recipient.startswith(("U", "W")):
+                members.record_dm_channel(session, row.recipient, channel)
+        report.sent += 1
+        if from_history:
+            report.found_in_history += 1
+            log.info("delivery %s had landed before an interruption; not sent again", row.key)
+
+    def record_unwanted(
+        self, row: Delivery, unwanted: reminders.Unwanted, report: DispatchReport
+    ) -> None:
+        assert row.id is not None
+        with self.db.transaction(write=True) as session:
+            if unwanted.expired:
+                deliveries.record_expired(session, row.id, reason=unwanted.reason, now=self.clock())
+                report.expired += 1
+            else:
+                deliveries.record_cancelled(
+                    session, row.id, reason=unwanted.reason, now=self.clock()
+                )
+                report.cancelled += 1
+
+    def retry_or_fail(
+        self, row: Delivery, report: DispatchReport, error: str, *, uncertain: bool
+    ) -> None:
+        assert row.id is not None
+        with self.db.transaction(write=True) as session:
+            fresh = deliveries.by_key(session, row.key)
+            attempts = fresh.attempts if fresh else row.attempts
+        if attempts >= self.tuning.max_attempts:
+            self.fail(row, report, f"gave up after {attempts} attempts: {error}")
+            return
+        backoff = min(
+            self.tuning.first_backoff * (2 ** max(0, attempts - 1)), self.tuning.max_backoff
+        )
+        at = self.clock() + backoff * random.uniform(1.0, 1.25)
+        with self.db.transaction(write=True) as session:
+            if uncertain:
+                # It stays `sending` until `at`: the next try starts by looking in the history.
+                deliveries.record_uncertain(session, row.id, at=at, error=error, now=self.clock())
+            else:
+                deliveries.record_retry(session, row.id, at=at, error=error, now=self.clock())
+        report.retried += 1
+
+    def fail(self, row: Delivery, report: DispatchReport, error: str) -> None:
+        assert row.id is not None
+        now = self.clock()
+        with self.db.transaction(write=True) as session:
+            deliveries.record_failed(session, row.id, error=error, now=now)
+            if row.kind != FAILURE_NOTICE:
+                failure_notices(session, row, error, self.coordinators, now)
+        report.failed += 1
+        log.error("delivery %s to %s failed: %s", row.key, row.recipient, error)
+
+    def close_gate(self, limited: RateLimited) -> None:
+        self.gates.until[limited.method] = limited.until
+        with self.db.transaction(write=True) as session:
+            deliveries.close_gate(session, limited.method, limited.until)

@@ -1,0 +1,149 @@
+"""What each message on the ledger says, composed when it is sent.
+
+Composing at send time means a changed place or link is always the current one, and a message
+whose cause went away (a cancelled session, a changed RSVP, reminders turned off) is not sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from handlers import reminder_blocks
+from storage import coaching, meetings, members, rsvps, topics
+from storage.models import CoachingSession, Delivery
+from storage.reminder_plans import (
+    COACH_ABSENCE,
+    COACH_DIGEST,
+    COACHING_REMINDER,
+    FAILURE_NOTICE,
+    MEETING_REMINDER,
+    WANTS_REMINDERS,
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Unwanted:
+    reason: str
+    expired: bool = False  # too late to be useful, rather than no longer wanted
+
+
+def zone_of(session: Session, user_id: str, fallback: ZoneInfo) -> ZoneInfo:
+    member = members.get(session, user_id)
+    if member and member.tz:
+        try:
+            return ZoneInfo(member.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return fallback
+
+
+def compose(
+    session: Session, row: Delivery, now: datetime, group_zone: ZoneInfo
+) -> Outgoing | Unwanted:
+    zone = zone_of(session, row.recipient, group_zone)
+    if row.kind == MEETING_REMINDER:
+        return meeting_reminder(session, row, now, zone)
+    if row.kind == COACHING_REMINDER:
+        return coaching_reminder(session, row, now, zone)
+    if row.kind == COACH_DIGEST:
+        return coach_digest(session, row, now, zone)
+    if row.kind in (COACH_ABSENCE, FAILURE_NOTICE):
+        text = str(row.payload.get("text", ""))
+        return Outgoing(text=text, blocks=reminder_blocks.notice(text))
+    return Unwanted(f"unknown kind {row.kind}")
+
+
+def meeting_reminder(
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+) -> Outgoing | Unwanted:
+    meeting = meetings.by_key(session, str(row.payload.get("meeting")))
+    if meeting is None or meeting.id is None or meeting.cancelled_at is not None:
+        return Unwanted("the meeting was cancelled")
+    if now >= meeting.starts_at:
+        return Unwanted("the meeting had already started", expired=True)
+    if rsvps.state_of(session, meeting.id, row.recipient) not in WANTS_REMINDERS:
+        return Unwanted("the member no longer plans to come")
+    if not members.reminders_enabled(session, row.recipient):
+        return Unwanted("the member turned reminders off")
+    topic = topics.by_id(session, meeting.topic_id)
+    text, blocks = reminder_blocks.meeting_reminder(
+        title=topic.title if topic and not topic.tbd else "Working-group meeting",
+        meeting_key=meeting.key,
+        starts_at=meeting.starts_at,
+        now=now,
+        zone=zone,
+        format=meeting.format,
+        location=meeting.location,
+        join_url=meeting.join_url,
+    )
+    return Outgoing(text, blocks)
+
+
+def wanted_session(session: Session, row: Delivery, now: datetime) -> CoachingSession | Unwanted:
+    found = coaching.session_by_key(session, str(row.payload.get("session")))
+    if found is None or found.cancelled_at is not None:
+        return Unwanted("the coaching session was cancelled")
+    if now >= found.starts_at:
+        return Unwanted("the coaching session had already started", expired=True)
+    return found
+
+
+def coaching_reminder(
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+) -> Outgoing | Unwanted:
+    found = wanted_session(session, row, now)
+    if isinstance(found, Unwanted):
+        return found
+    assert found.id is not None
+    is_coach = row.recipient == found.coach
+    if not is_coach:
+        attendee = coaching.attendee(session, found.id, row.recipient)
+        if attendee is None or attendee.declined_at is not None:
+            return Unwanted("the participant is no longer coming")
+    if not members.reminders_enabled(session, row.recipient):
+        return Unwanted("the member turned reminders off")
+    cohort = coaching.cohort(session, found.cohort_id)
+    text, blocks = reminder_blocks.coaching_reminder(
+        cohort=cohort.name if cohort else "",
+        session_key=found.key,
+        coach=found.coach,
+        is_coach=is_coach,
+        starts_at=found.starts_at,
+        now=now,
+        zone=zone,
+        location=found.location,
+        join_url=found.join_url,
+    )
+    return Outgoing(text, blocks)
+
+
+def coach_digest(
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+) -> Outgoing | Unwanted:
+    found = wanted_session(session, row, now)
+    if isinstance(found, Unwanted):
+        return found
+    assert found.id is not None
+    cohort = coaching.cohort(session, found.cohort_id)
+    communities = coaching.communities_of_cohort(session, found.cohort_id)
+    attendees = coaching.attendees(session, found.id)
+    text, blocks = reminder_blocks.coach_digest(
+        cohort=cohort.name if cohort else "",
+        starts_at=found.starts_at,
+        zone=zone,
+        coming=[(a.user_id, communities.get(a.user_id)) for a in attendees if not a.declined_at],
+        not_coming=[a.user_id for a in attendees if a.declined_at],
+        questions=[(q.user_id, q.text) for q in coaching.questions(session, found.id)],
+    )
+    return Outgoing(text, blocks)
