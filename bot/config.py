@@ -23,6 +23,7 @@ DEFAULT_TIMEZONE = "America/Chicago"
 DEFAULT_REMINDER_OFFSETS = "24h,1h"
 DEFAULT_ANNOUNCE_AT = "first monday 09:00"
 DEFAULT_PORT = 3000
+DEFAULT_DELIVERY_LEASE_S = 30
 
 
 class Mode(enum.Enum):
@@ -138,6 +139,7 @@ class Settings:
         default_factory=lambda: MonthlySchedule.parse(DEFAULT_ANNOUNCE_AT)
     )
     port: int = DEFAULT_PORT
+    delivery_lease: timedelta = timedelta(seconds=DEFAULT_DELIVERY_LEASE_S)
 
     @property
     def socket_mode(self) -> bool:
@@ -258,6 +260,16 @@ class Settings:
         else:
             problems.append(f"PORT {port_text!r} must be a number between 1 and 65535.")
 
+        lease = timedelta(seconds=DEFAULT_DELIVERY_LEASE_S)
+        if text("DEI_DELIVERY_LEASE"):
+            try:
+                lease = parse_duration(text("DEI_DELIVERY_LEASE"))
+            except ValueError as error:
+                problems.append(f"DEI_DELIVERY_LEASE: {error} (advanced; leave unset for 30s).")
+            else:
+                if lease < timedelta(seconds=3):
+                    problems.append("DEI_DELIVERY_LEASE must be at least 3s.")
+
         if problems:
             raise ConfigError(problems)
         return cls(
@@ -272,4 +284,5 @@ class Settings:
             reminder_offsets=offsets,
             announce_at=announce_at,
             port=port,
+            delivery_lease=lease,
         )

@@ -7,11 +7,14 @@ import sys
 
 from slack_sdk.errors import SlackApiError
 
-from bot.app import create_app
+from bot.app import create_app, utc_clock
 from bot.cli import BAD_INPUT, OK, Failure, describe_slack_error, load_settings
 from bot.config import Mode, Settings
 from bot.runtime import serve_http, serve_socket
-from bot.slack_client import build_client
+from bot.scheduler import build_scheduler
+from bot.slack_client import build_client, build_dispatch_client
+from handlers.commands import Clock
+from handlers.dispatcher import Dispatcher, Tuning
 from storage import schema
 from storage.database import Database
 
@@ -47,11 +50,27 @@ def run(args: argparse.Namespace) -> int:
             "check the network and SLACK_API_URL."
         ) from error
     app = create_app(settings, db, client=client)
-    if socket:
-        serve_socket(app, settings.app_token.value)
-    else:
-        serve_http(app, db, host=args.host, port=args.port or settings.port)
+    scheduler = build_scheduler(db, settings, build_dispatcher(db, settings, utc_clock), utc_clock)
+    scheduler.start()
+    try:
+        if socket:
+            serve_socket(app, settings.app_token.value)
+        else:
+            serve_http(app, db, host=args.host, port=args.port or settings.port)
+    finally:
+        scheduler.shutdown(wait=False)
     return OK
+
+
+def build_dispatcher(db: Database, settings: Settings, clock: Clock) -> Dispatcher:
+    return Dispatcher(
+        db,
+        build_dispatch_client(settings),
+        coordinators=settings.coordinators,
+        group_zone=settings.timezone,
+        clock=clock,
+        tuning=Tuning(lease=settings.delivery_lease),
+    )
 
 
 def _app_token_configured(args: argparse.Namespace) -> bool:
@@ -94,9 +113,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def import_data(args: argparse.Namespace) -> int:
+    from storage import imports, reminder_plans
     from storage.datafile import DataFileError
-
-    from storage import imports
 
     settings = load_settings(args, Mode.OFFLINE)
     if not args.file.is_file():
@@ -104,7 +122,13 @@ def import_data(args: argparse.Namespace) -> int:
     db = open_database(settings)
     _require_schema(db)
     try:
-        report = imports.import_file(db, args.file)
+        report = imports.import_file(
+            db,
+            args.file,
+            then=lambda session: reminder_plans.plan_upcoming(
+                session, settings.reminder_offsets, utc_clock()
+            ),
+        )
     except DataFileError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -31,3 +31,8 @@ def build_client(settings: Settings, *, timeout: int = 10) -> WebClient:
         timeout=timeout,
         retry_handlers=retry_handlers(),
     )
+
+
+def build_dispatch_client(settings: Settings) -> WebClient:
+    """No hidden retries: the delivery ledger handles 429s, 5xx and timeouts itself, per row."""
+    return WebClient(token=settings.bot_token.value or None, base_url=settings.api_url, timeout=10)

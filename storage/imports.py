@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -70,14 +70,23 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_file(db: Database, path: Path) -> ImportReport:
-    """Reads, checks and writes in one transaction: any problem, and nothing is written."""
+def import_file(
+    db: Database, path: Path, *, then: Callable[[Session], object] | None = None
+) -> ImportReport:
+    """Reads, checks and writes in one transaction: any problem, and nothing is written.
+
+    `then` runs in the same transaction after the write: what the import causes (the reminders
+    of imported coaching sessions) is committed with it or not at all.
+    """
     data, problems = datafile.load_with_problems(path)
     with db.transaction(write=True) as session:
         problems += unresolved_references(session, data)
         if problems:
             raise DataFileError(sorted(problems, key=_line))
-        return _write(session, data)
+        report = _write(session, data)
+        if then is not None:
+            then(session)
+        return report
 
 
 def apply(session: Session, data: DataFile) -> ImportReport:

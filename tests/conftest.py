@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import normalise_database_url
+from slack_standin import SlackStandIn
 from storage import models, schema
 from storage.database import Database
 
@@ -76,3 +77,14 @@ def postgres_db(postgres_schema: tuple[str, str]) -> Iterator[Database]:
 def db(request: pytest.FixtureRequest) -> Database:
     """Storage tests that must hold on both back ends take this one."""
     return request.getfixturevalue(f"{request.param}_db")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    """The Slack stand-in on loopback, with the test workspace's people."""
+    from tests.payloads import COORDINATOR, MEMBER
+
+    with SlackStandIn() as server:
+        server.add_user(MEMBER, name="member", tz="America/Chicago")
+        server.add_user(COORDINATOR, name="coordinator", tz="America/New_York")
+        yield server

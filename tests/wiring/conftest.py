@@ -17,7 +17,7 @@ import pytest
 
 from slack_standin import SlackStandIn
 from storage.database import Database
-from tests.payloads import BOT_TOKEN, COORDINATOR, MEMBER, SIGNING_SECRET, signature_headers
+from tests.payloads import BOT_TOKEN, COORDINATOR, SIGNING_SECRET, signature_headers
 
 START_TIMEOUT_S = 15
 
@@ -85,14 +85,6 @@ class BotProcess:
 
     def logs(self) -> str:
         return self.log_path.read_text()
-
-
-@pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as server:
-        server.add_user(MEMBER, name="member", tz="America/Chicago")
-        server.add_user(COORDINATOR, name="coordinator", tz="America/New_York")
-        yield server
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[str], log_path: Path) -> None:
