@@ -29,8 +29,8 @@ MAX_MPIM_USERS = 8
 HISTORY_DEFAULT_LIMIT = 100
 HISTORY_MAX_LIMIT = 999
 
-CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
-USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
+USER_ID = re.compile(r"[UW][A-Z0-9]+")
 _TS = re.compile(r"(\d+)(?:\.(\d{1,6}))?")
 
 # zoneinfo only knows abbreviations; Slack shows the long names for the common zones.
@@ -124,6 +124,7 @@ class User:
     tz: str
     locale: str
     is_bot: bool
+    auto: bool = False
 
 
 @dataclass
@@ -144,6 +145,7 @@ class Stored:
     scheduled_message_id: str | None = None
     ephemeral_user: str | None = None
     created: int = 0
+    seq: int = 0  # arrival order, to list posted and scheduled messages together
 
     def snapshot(self) -> dict[str, Any]:
         out = copy.deepcopy(self.message)
@@ -214,7 +216,8 @@ class Workspace:
 
     def reset(self) -> None:
         """Forget what happened; keep the users and channels that were set up."""
-        self.stored: list[Stored] = []
+        self.stored: list[Stored] = []  # posted and ephemeral messages
+        self.scheduled: list[Stored] = []  # kept apart: promote_due() looks at them on every call
         self.by_ts: dict[tuple[str, str], Stored] = {}
         self.dms: dict[str, str] = {}
         self.views: dict[str, dict[str, Any]] = {}
@@ -222,7 +225,7 @@ class Workspace:
         self.home_views: dict[str, str] = {}
         self.minted_triggers: dict[str, float] = {}
         self.used_triggers: set[str] = set()
-        self.users = {uid: u for uid, u in self.users.items() if not getattr(u, "auto", False)}
+        self.users = {uid: u for uid, u in self.users.items() if not u.auto}
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -287,13 +290,18 @@ class Workspace:
         self._last_ts_us = max(now_us, self._last_ts_us + 1)
         return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
 
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
     def next_id(self, prefix: str) -> str:
         self._seq += 1
         return f"{prefix}{self._seq:08d}"
 
     def mint_trigger(self) -> str:
         self._seq += 1
-        trigger = f"{int(time.time())}.{self._seq}.{hashlib.sha1(str(self._seq).encode()).hexdigest()[:24]}"
+        digest = hashlib.sha1(str(self._seq).encode()).hexdigest()
+        trigger = f"{int(time.time())}.{self._seq}.{digest[:24]}"
         self.minted_triggers[trigger] = time.monotonic()
         return trigger
 
@@ -324,24 +332,27 @@ class Workspace:
         if user is None and self.auto_users and USER_ID.fullmatch(user_id):
             # The sandbox meets user ids it was never told about; make them up, like a new member.
             user = self.add_user(user_id)
-            user.auto = True  # type: ignore[attr-defined]
+            user.auto = True
         return user
 
     def promote_due(self) -> None:
         """Scheduled messages whose time has come are posted, as Slack would do."""
+        if not self.scheduled:
+            return
         now = time.time()
-        for stored in [s for s in self.stored if s.kind == "scheduled"]:
-            if stored.post_at is not None and stored.post_at <= now:
-                self.stored.remove(stored)
-                message = stored.message
-                message["type"] = "message"
-                message["ts"] = self.next_ts()
-                thread_ts = message.get("thread_ts")
-                self._store_posted(stored.channel, message, thread_ts, broadcast=False)
+        due = [s for s in self.scheduled if s.post_at is not None and s.post_at <= now]
+        for stored in due:
+            self.scheduled.remove(stored)
+            message = stored.message
+            message["type"] = "message"
+            message["ts"] = self.next_ts()
+            thread_ts = message.get("thread_ts")
+            self._store_posted(stored.channel, message, thread_ts, broadcast=False)
 
     def snapshots(self, channel: str | None) -> list[dict[str, Any]]:
         self.promote_due()
-        return [s.snapshot() for s in self.stored if channel is None or s.channel == channel]
+        everything = sorted(self.stored + self.scheduled, key=lambda s: s.seq)
+        return [s.snapshot() for s in everything if channel is None or s.channel == channel]
 
     def _store_posted(
         self, channel: str, message: dict[str, Any], thread_ts: str | None, *, broadcast: bool
@@ -361,7 +372,7 @@ class Workspace:
                     users.append(message.get("user"))
                 pm["reply_users_count"] = len(users)
                 pm["latest_reply"] = message["ts"]
-        stored = Stored(channel=channel, kind="message", message=message, created=int(time.time()))
+        stored = Stored(channel, "message", message, created=int(time.time()), seq=self.next_seq())
         self.stored.append(stored)
         self.by_ts[(channel, message["ts"])] = stored
         return stored
@@ -412,11 +423,12 @@ class Workspace:
                 raise SlackError("invalid_metadata_format") from None
             if not isinstance(metadata, dict):
                 raise SlackError("invalid_metadata_format")
-            if metadata or not for_update:
-                if not isinstance(metadata.get("event_type"), str) or not isinstance(
-                    metadata.get("event_payload"), dict
-                ):
-                    raise SlackError("invalid_metadata_schema")
+            # An empty object is how chat.update removes metadata; anywhere else it is malformed.
+            well_formed = isinstance(metadata.get("event_type"), str) and isinstance(
+                metadata.get("event_payload"), dict
+            )
+            if not well_formed and (metadata or not for_update):
+                raise SlackError("invalid_metadata_schema")
             content["metadata"] = metadata
         return content
 
@@ -484,6 +496,7 @@ class Workspace:
             message=message,
             ephemeral_user=str(args["user"]),
             created=int(time.time()),
+            seq=self.next_seq(),
         )
         self.stored.append(stored)
         return {"message_ts": ts}
@@ -538,7 +551,7 @@ class Workspace:
         if thread_ts:
             message["thread_ts"] = thread_ts
         scheduled_id = self.next_id("Q")
-        self.stored.append(
+        self.scheduled.append(
             Stored(
                 channel=channel,
                 kind="scheduled",
@@ -546,6 +559,7 @@ class Workspace:
                 post_at=post_at,
                 scheduled_message_id=scheduled_id,
                 created=int(now),
+                seq=self.next_seq(),
             )
         )
         shown = copy.deepcopy(message)
@@ -560,13 +574,9 @@ class Workspace:
     def chat_delete_scheduled_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.resolve_channel(str(args["channel"]), allow_user=True)
         wanted = str(args["scheduled_message_id"])
-        for stored in self.stored:
-            if (
-                stored.kind == "scheduled"
-                and stored.scheduled_message_id == wanted
-                and stored.channel == channel
-            ):
-                self.stored.remove(stored)
+        for stored in self.scheduled:
+            if stored.scheduled_message_id == wanted and stored.channel == channel:
+                self.scheduled.remove(stored)
                 return {}
         raise SlackError("invalid_scheduled_message_id")
 
@@ -582,8 +592,8 @@ class Workspace:
                 "date_created": s.created,
                 "text": s.message.get("text", ""),
             }
-            for s in self.stored
-            if s.kind == "scheduled" and (not channel or s.channel == channel)
+            for s in self.scheduled
+            if not channel or s.channel == channel
         ]
         return {"scheduled_messages": listed, "response_metadata": {"next_cursor": ""}}
 
@@ -591,10 +601,8 @@ class Workspace:
         channel = self.resolve_channel(str(args["channel"]), allow_user=False)
         ts = str(args["message_ts"])
         self._find(channel, ts)
-        return {
-            "channel": channel,
-            "permalink": f"https://{self.domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}",
-        }
+        path = f"archives/{channel}/p{ts.replace('.', '')}"
+        return {"channel": channel, "permalink": f"https://{self.domain}.slack.com/{path}"}
 
     def conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users_arg = _str_arg(args, "users")
@@ -615,7 +623,7 @@ class Workspace:
         elif channel_arg:
             if channel_arg not in self.dms:
                 raise SlackError("channel_not_found")
-            channel_id, peer = channel_arg, self.dms[channel_arg]
+            channel_id, peer = channel_arg, self.dms[channel_arg] or None
         else:
             raise SlackError("users_list_not_supplied")
         already = channel_id in self.dms
@@ -941,8 +949,6 @@ class Workspace:
     def views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = str(args["user_id"]).strip()
         view = self._parse_view(args, frozenset({"home"}))
-        if self.user(user_id) is None:
-            raise SlackError("user_not_found")
         current_id = self.home_views.get(user_id)
         current = self.views.get(current_id) if current_id else None
         if current is not None:
