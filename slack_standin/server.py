@@ -466,6 +466,7 @@ class SlackStandIn:
         self._calls: deque[Call] = deque(maxlen=max_calls)
         self._responses: list[ResponsePost] = []
         self._faults: list[_Fault] = []
+        self._latency: dict[str | None, float] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -616,9 +617,17 @@ class SlackStandIn:
         with self._lock:
             self._faults.append(_Fault(method, status, retry_after, error, every=n))
 
+    def slow(self, method: str | None = None, *, seconds: float) -> None:
+        """Answer calls (of ``method``, or all) ``seconds`` late, after they took effect."""
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        with self._lock:
+            self._latency[method] = seconds
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+            self._latency.clear()
 
     def reset(self) -> None:
         """Forget calls, responses, messages, views and faults; keep users and channels."""
@@ -626,6 +635,7 @@ class SlackStandIn:
             self._calls.clear()
             self._responses.clear()
             self._faults.clear()
+            self._latency.clear()
             self._workspace.reset()
 
     def _take_fault(self, method: str) -> _Fault | None:
@@ -711,7 +721,11 @@ class SlackStandIn:
             status, body, _ = answer
             self._calls.append(Call(method, args, token, at, status, body))
             self._changed.notify_all()
-            return answer
+            delay = self._latency.get(method, self._latency.get(None, 0.0))
+        if delay:
+            # The call has taken effect; only the answer is late, as when a network stalls.
+            time.sleep(delay)
+        return answer
 
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None, parse_error: str | None

@@ -844,3 +844,16 @@ def test_command_line_runs_in_the_foreground() -> None:
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_a_slow_answer_arrives_after_the_call_took_effect(standin: SlackStandIn) -> None:
+    standin.slow("chat.postMessage", seconds=0.5)
+    client = WebClient(token="xoxb-test", base_url=standin.api_url)
+    started = time.monotonic()
+    client.chat_postMessage(channel="C0SLOW", text="late answer")
+    assert time.monotonic() - started >= 0.5
+    assert [m["text"] for m in standin.messages("C0SLOW")] == ["late answer"]
+    standin.clear_faults()
+    started = time.monotonic()
+    client.chat_postMessage(channel="C0SLOW", text="on time")
+    assert time.monotonic() - started < 0.5
