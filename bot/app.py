@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -19,11 +21,24 @@ def utc_clock() -> datetime:
     return datetime.now(UTC)
 
 
+LISTENER_THREADS = 16  # Bolt's default is 5; acks wait on these under a burst of clicks
+
+
+class NotTheTokenWarning(logging.Filter):
+    """Bolt falls back to SLACK_BOT_TOKEN from the environment, then warns that our client's
+    token wins: it is the same token, so the warning is only noise at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def bolt_logger() -> logging.Logger:
     # Bolt checks `logger.level <= DEBUG` (not isEnabledFor): NOTSET would build every debug line.
     logger = logging.getLogger("dei_bot.bolt")
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
+    if not any(isinstance(f, NotTheTokenWarning) for f in logger.filters):
+        logger.addFilter(NotTheTokenWarning())
     return logger
 
 
@@ -39,6 +54,9 @@ def create_app(
         signing_secret=settings.signing_secret.value or None,
         client=client or build_client(settings),
         logger=bolt_logger(),
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"
+        ),
     )
     errors.register(app)
     commands.register(app, db=db, settings=settings, clock=clock)

@@ -311,7 +311,9 @@ class Dispatcher:
         assert row.id is not None
         channel, ts = sent
         with self.db.transaction(write=True) as session:
-            deliveries.record_sent(session, row.id, channel=channel, ts=ts, now=self.clock())
+            deliveries.record_sent(
+                session, row.id, channel=channel, ts=ts, now=self.clock(), worker=self.worker
+            )
             if channel.startswith("D") and row.recipient.startswith(("U", "W")):
                 members.record_dm_channel(session, row.recipient, channel)
         report.sent += 1

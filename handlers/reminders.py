@@ -17,11 +17,11 @@ from handlers import reminder_blocks
 from storage import coaching, meetings, members, rsvps, topics
 from storage.models import CoachingSession, Delivery
 from storage.reminder_plans import (
-    COACH_ABSENCE,
     COACH_DIGEST,
     COACHING_REMINDER,
-    FAILURE_NOTICE,
     MEETING_REMINDER,
+    NOTICE_KINDS,
+    SESSION_CANCELLED,
     WANTS_REMINDERS,
 )
 
@@ -58,10 +58,25 @@ def compose(
         return coaching_reminder(session, row, now, zone)
     if row.kind == COACH_DIGEST:
         return coach_digest(session, row, now, zone)
-    if row.kind in (COACH_ABSENCE, FAILURE_NOTICE):
-        text = str(row.payload.get("text", ""))
-        return Outgoing(text=text, blocks=reminder_blocks.notice(text))
+    if row.kind in NOTICE_KINDS:
+        return notice(session, row, now)
     return Unwanted(f"unknown kind {row.kind}")
+
+
+def notice(session: Session, row: Delivery, now: datetime) -> Outgoing | Unwanted:
+    """A one-off DM whose words were written when it was planned; a notice about a coaching
+    session (`payload.session`) is dropped once it no longer makes sense."""
+    if row.payload.get("session") is not None:
+        if row.kind == SESSION_CANCELLED:
+            found = coaching.session_by_key(session, str(row.payload["session"]))
+            if found is not None and found.cancelled_at is None:
+                return Unwanted("the coaching session was scheduled again")
+        else:
+            still = wanted_session(session, row, now)
+            if isinstance(still, Unwanted):
+                return still
+    text = str(row.payload.get("text", ""))
+    return Outgoing(text=text, blocks=reminder_blocks.notice(text))
 
 
 def meeting_reminder(

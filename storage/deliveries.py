@@ -152,18 +152,23 @@ def begin_attempt(session: Session, row_id: int, *, worker: str, now: datetime) 
 
 
 def _finish(session: Session, row_id: int, now: datetime, **values: Any) -> None:
+    values.setdefault("leased_by", None)
     session.execute(
         update(Delivery)
         .where(col(Delivery.id) == row_id)
-        .values(lease_until=None, leased_by=None, updated_at=now, **values)
+        .values(lease_until=None, updated_at=now, **values)
     )
 
 
-def record_sent(session: Session, row_id: int, *, channel: str, ts: str, now: datetime) -> None:
+def record_sent(
+    session: Session, row_id: int, *, channel: str, ts: str, now: datetime, worker: str
+) -> None:
+    """`leased_by` stays, naming the process that sent it (for operators, and the tests)."""
     _finish(
         session,
         row_id,
         now,
+        leased_by=worker,
         state=DeliveryState.SENT.value,
         channel=channel,
         ts=ts,

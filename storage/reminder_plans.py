@@ -29,6 +29,9 @@ COACHING_REMINDER = "coaching-reminder"
 COACH_DIGEST = "coach-digest"
 COACH_ABSENCE = "coach-absence"
 FAILURE_NOTICE = "failure-notice"
+SESSION_CANCELLED = "session-cancelled"
+LATE_QUESTION = "coach-late-question"  # a question sent after the coach's digest went out
+NOTICE_KINDS = (COACH_ABSENCE, FAILURE_NOTICE, SESSION_CANCELLED, LATE_QUESTION)
 REMINDER_KINDS = (MEETING_REMINDER, COACHING_REMINDER)
 WANTS_REMINDERS = ("going-in-person", "going-online", "maybe")
 
@@ -51,6 +54,20 @@ def coaching_prefix(session_key: str) -> str:
 
 def digest_key(session_key: str, coach: str) -> str:
     return f"digest:coaching:{session_key}:{coach}"
+
+
+def absence_key(session_key: str, absent: str, recipient: str | None = None) -> str:
+    """To the coach: one key per absent participant. From the coach: one per coordinator."""
+    key = f"absence:coaching:{session_key}:{absent}"
+    return f"{key}:{recipient}" if recipient else key
+
+
+def cancellation_key(session_key: str, recipient: str) -> str:
+    return f"cancelled:coaching:{session_key}:{recipient}"
+
+
+def late_question_key(session_key: str, question_id: int) -> str:
+    return f"question:coaching:{session_key}:{question_id}"
 
 
 @dataclass(frozen=True)
@@ -219,3 +236,35 @@ def failure_notices(
             now=now,
             payload={"text": text},
         )
+
+
+def notify_once(
+    session: Session,
+    key: str,
+    *,
+    kind: str,
+    recipient: str,
+    text: str,
+    now: datetime,
+    about: dict[str, Any] | None = None,
+) -> bool:
+    """One DM through the ledger, due now; False (and nothing changed) if `key` was planned
+    before, so a repeated click never sends a second notice or moves the first."""
+    if deliveries.by_key(session, key) is not None:
+        return False
+    deliveries.plan(
+        session,
+        key,
+        kind=kind,
+        recipient=recipient,
+        due_at=now,
+        now=now,
+        payload={"text": text, **(about or {})},
+    )
+    return True
+
+
+def digest_went_out(session: Session, coaching: CoachingSession) -> bool:
+    """Whether the coach's prep digest was already sent (or is being sent right now)."""
+    row = deliveries.by_key(session, digest_key(coaching.key, coaching.coach))
+    return row is not None and row.state in (DeliveryState.SENT, DeliveryState.SENDING)

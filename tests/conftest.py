@@ -50,7 +50,7 @@ def postgres_schema() -> Iterator[tuple[str, str]]:
     admin.dispose()
 
 
-def _empty_tables(database: Database) -> None:
+def empty_tables(database: Database) -> None:
     tables = [table.name for table in models.SQLModel.metadata.sorted_tables]
     with database.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -68,7 +68,7 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 def postgres_db(postgres_schema: tuple[str, str]) -> Iterator[Database]:
     url, name = postgres_schema
     database = Database(url, schema=name)
-    _empty_tables(database)
+    empty_tables(database)
     yield database
     database.dispose()
 
