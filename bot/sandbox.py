@@ -14,14 +14,19 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
+from slack_sdk import WebClient
+
 from bot.app import create_app
 from bot.config import DEFAULT_TIMEZONE, Secret, Settings, parse_duration
 from bot.runtime import EVENTS_PATH, wsgi_application
+from handlers import jobs
+from handlers.dispatcher import Dispatcher
 from slack_standin import SlackStandIn
 from slack_standin.signed import SignedPoster
 from storage import imports, schema
@@ -92,10 +97,20 @@ def run_sandbox(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
             report = imports.import_file(db, path)
         clock = SandboxClock()
         app = create_app(settings, db, clock=clock.now)
+        # No background clock here: the sandbox runs the jobs itself whenever time moves, so a
+        # script's output is the same every time.
+        dispatcher = Dispatcher(
+            db,
+            WebClient(token=settings.bot_token.value, base_url=settings.api_url),
+            coordinators=settings.coordinators,
+            group_zone=settings.timezone,
+            clock=clock.now,
+        )
         server = create_server(wsgi_application(app, db), host="127.0.0.1", port=0, threads=4)
         port = server.effective_port  # type: ignore[union-attr]
         threading.Thread(target=server.run, name="sandbox-http", daemon=True).start()
         session = SandboxSession(
+            run_jobs=lambda: run_jobs(db, settings, dispatcher, clock),
             poster=SignedPoster(
                 f"http://127.0.0.1:{port}{EVENTS_PATH}", settings.signing_secret.value
             ),
@@ -108,6 +123,7 @@ def run_sandbox(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
             f"({loaded(report)}).\n"
         )
         stdout.write(USAGE.format(who=session.who) + "\n")
+        session.run_jobs()  # as `dei-bot run` does at start-up
         try:
             session.run(stdin, echo=not interactive)
         finally:
@@ -123,10 +139,22 @@ def loaded(report: imports.ImportReport) -> str:
     )
 
 
+def run_jobs(db: Database, settings: Settings, dispatcher: Dispatcher, clock: SandboxClock) -> None:
+    jobs.plan_upcoming_reminders(db, settings.reminder_offsets, clock.now())
+    dispatcher.run_once()
+
+
 class SandboxSession:
     def __init__(
-        self, *, poster: SignedPoster, slack: SlackStandIn, clock: SandboxClock, out: TextIO
+        self,
+        *,
+        run_jobs: Callable[[], None],
+        poster: SignedPoster,
+        slack: SlackStandIn,
+        clock: SandboxClock,
+        out: TextIO,
     ) -> None:
+        self.run_jobs = run_jobs
         self.poster = poster
         self.slack = slack
         self.clock = clock
@@ -226,6 +254,7 @@ class SandboxSession:
             return
         self.clock.advance(by)
         self.say(f"(sandbox time: {self.local_now():%A %B %-d, %Y %H:%M %Z})")
+        self.run_jobs()
         self.show_new_calls()
 
     def local_now(self) -> datetime:
@@ -249,13 +278,24 @@ class SandboxSession:
         )
         self.say("└─")
 
+    def where(self, channel: str, response: dict[str, Any]) -> str:
+        """A DM reads as one, addressed by name; a channel by its ID."""
+        landed = str(response.get("channel", channel))
+        person = next(
+            (user for user in PEOPLE if landed == "D" + user[1:] or channel == user), None
+        )
+        if person == self.user:
+            return "dei-bot sent you a direct message"
+        if person:
+            return f"dei-bot sent {PEOPLE[person][0]} a direct message"
+        return f"dei-bot posted in {channel}"
+
     def show_new_calls(self) -> None:
         """Messages the bot posted on its own (announcements, DMs) since we last looked."""
         calls = self.slack.calls()
         for call in calls[self.seen_calls :]:
             if call.method == "chat.postMessage" and call.response.get("ok"):
-                channel = call.args.get("channel", "?")
-                self.say(f"┌─ dei-bot posted in {channel} ─")
+                self.say(f"┌─ {self.where(call.args.get('channel', '?'), call.response)} ─")
                 blocks = call.json_arg("blocks") or []
                 text = call.args.get("text", "")
                 self.say(
@@ -272,7 +312,11 @@ def render_mrkdwn(text: str, names: dict[str, str]) -> str:
     text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)
     text = re.sub(r"<@([UW][A-Z0-9]+)>", lambda m: "@" + names.get(m[1], m[1]), text)
     text = re.sub(r"<!(channel|here|everyone)>", r"@\1", text)
-    text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
+    text = re.sub(
+        r"<(https?://[^|>]+)\|([^>]+)>",
+        lambda m: m[1] if m[2] in (m[1], m[1][:79] + "…") else f"{m[2]} ({m[1]})",
+        text,
+    )
     text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

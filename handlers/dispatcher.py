@@ -17,8 +17,11 @@ import logging
 import os
 import random
 import socket
+import threading
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,6 +56,7 @@ class Tuning:
     first_backoff: timedelta = timedelta(seconds=1)
     max_backoff: timedelta = timedelta(minutes=5)
     budget: timedelta = timedelta(seconds=20)  # one wake-up's work, so shutdown is prompt
+    workers: int = 2
 
     @property
     def call_timeout(self) -> int:
@@ -69,9 +73,17 @@ class DispatchReport:
     cancelled: int = 0
     deferred: int = 0  # handed back because a method was rate limited
     found_in_history: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, outcome: str) -> None:
+        with self._lock:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def summary(self) -> dict[str, int]:
+        return {k: v for k, v in vars(self).items() if not k.startswith("_") and v}
 
     def __bool__(self) -> bool:
-        return any(vars(self).values())
+        return bool(self.summary())
 
 
 @dataclass
@@ -96,10 +108,13 @@ def retry_after(headers: dict[str, Any]) -> int:
 
 
 class RateLimited(Exception):
-    def __init__(self, method: str, until: datetime) -> None:
+    """`before_send`: our own gate stopped the call; otherwise Slack answered 429 to it."""
+
+    def __init__(self, method: str, until: datetime, *, before_send: bool) -> None:
         super().__init__(f"{method} rate limited until {until.isoformat()}")
         self.method = method
         self.until = until
+        self.before_send = before_send
 
 
 class Uncertain(Exception):
@@ -127,6 +142,9 @@ class Dispatcher:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.gates = Gates()
         self.client.timeout = tuning.call_timeout
+        self.method_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self.fresh_profiles: set[str] = set()
+        self.pool = ThreadPoolExecutor(max_workers=tuning.workers, thread_name_prefix="dispatch")
 
     def run_once(self) -> DispatchReport:
         report = DispatchReport()
@@ -135,13 +153,10 @@ class Dispatcher:
             rows = self.claim()
             if not rows:
                 break
-            for index, row in enumerate(rows):
-                if self.clock() >= deadline:
-                    self.hand_back(rows[index:], self.clock())
-                    return report
-                self.deliver(row, report)
+            # Database work overlaps across rows; each Slack method still sees one call at a time.
+            list(self.pool.map(lambda row: self.deliver(row, report, deadline), rows))
         if report:
-            log.info("dispatch: %s", vars(report))
+            log.info("dispatch: %s", report.summary())
         return report
 
     def claim(self) -> list[Delivery]:
@@ -159,37 +174,46 @@ class Dispatcher:
                 skip_locked=self.db.is_postgresql,
             )
 
-    def hand_back(self, rows: list[Delivery], at: datetime) -> None:
-        with self.db.transaction(write=True) as session:
-            for row in rows:
-                assert row.id is not None
-                deliveries.release(session, row.id, at=at, now=self.clock())
-
-    def deliver(self, row: Delivery, report: DispatchReport) -> None:
+    def deliver(self, row: Delivery, report: DispatchReport, deadline: datetime) -> None:
         assert row.id is not None
+        if self.clock() >= deadline:
+            self.hand_back(row, self.clock())
+            return
+        # Where it was when a 429 came: it decides what the row's state must say.
+        phase = "history" if row.state == DeliveryState.SENDING else "prepare"
         try:
-            if row.state == DeliveryState.SENDING:
+            if phase == "history":
                 found = self.find_in_history(row)
                 if found:
                     self.record(row, report, sent=found, from_history=True)
                     return
+            phase = "prepare"
             self.refresh_profile(row.recipient)
-            with self.db.transaction() as session:
-                outgoing = reminders.compose(session, row, self.clock(), self.group_zone)
-            if isinstance(outgoing, reminders.Unwanted):
-                self.record_unwanted(row, outgoing, report)
-                return
             with self.db.transaction(write=True) as session:
+                member = members.get(session, row.recipient)
+                outgoing = reminders.compose(session, row, self.clock(), self.group_zone, member)
+                if isinstance(outgoing, reminders.Unwanted):
+                    self.record_unwanted(session, row, outgoing, report)
+                    return
                 if not deliveries.begin_attempt(
                     session, row.id, worker=self.worker, now=self.clock()
                 ):
                     return  # the lease ran out and another worker has the row now
-            self.record(row, report, sent=self.post(row, outgoing))
+                cached_dm = member.dm_channel if member else None
+                channel = row.channel or cached_dm or row.recipient
+            phase = "post"
+            self.record(row, report, sent=self.post(row, channel, outgoing), cached_dm=cached_dm)
         except RateLimited as limited:
-            report.deferred += 1
+            report.add("deferred")
             self.close_gate(limited)
             with self.db.transaction(write=True) as session:
-                if row.state == DeliveryState.SENDING or self.attempted(session, row):
+                if phase == "history":
+                    # Still unknown whether the earlier attempt landed: look again later.
+                    deliveries.record_uncertain(
+                        session, row.id, at=limited.until, error=str(limited), now=self.clock()
+                    )
+                elif phase == "post":
+                    # Slack did not act on a call it answered 429 (or that our gate held back).
                     deliveries.record_retry(
                         session,
                         row.id,
@@ -201,39 +225,50 @@ class Dispatcher:
                 else:
                     deliveries.release(session, row.id, at=limited.until, now=self.clock())
         except Uncertain as error:
-            self.retry_or_fail(row, report, str(error), uncertain=True)
+            self.retry_or_fail(row, report, str(error), uncertain=phase != "prepare")
         except SlackApiError as error:
             code = str(error.response.get("error", "unknown_error"))
             if code in TRANSIENT_ERRORS:
                 self.retry_or_fail(row, report, code, uncertain=False)
             else:
                 self.fail(row, report, f"Slack refused the message: {code}")
+        except Exception:
+            # One bad row must not stop the others; it is retried, and fails after the last try.
+            log.exception("delivery %s: unexpected error", row.key)
+            self.retry_or_fail(
+                row, report, "unexpected error in dei-bot", uncertain=phase != "prepare"
+            )
 
-    def attempted(self, session: Any, row: Delivery) -> bool:
-        fresh = deliveries.by_key(session, row.key)
-        return bool(fresh and fresh.state == DeliveryState.SENDING)
+    def hand_back(self, row: Delivery, at: datetime) -> None:
+        assert row.id is not None
+        with self.db.transaction(write=True) as session:
+            deliveries.release(session, row.id, at=at, now=self.clock())
 
     def call(self, method: str, **arguments: Any) -> Any:
-        """One call, no hidden retries: a 429 or a 5xx comes back to the ledger."""
-        now = self.clock()
-        until = self.gates.closed(method, now)
-        if until:
-            raise RateLimited(method, until)
-        try:
-            return getattr(self.client, method.replace(".", "_"))(**arguments)
-        except SlackApiError as error:
-            status = error.response.status_code
-            if status == 429:
-                wait = retry_after(error.response.headers)
-                raise RateLimited(method, self.clock() + timedelta(seconds=wait)) from error
-            if status >= 500:
-                raise Uncertain(f"{method}: HTTP {status}") from error
-            raise
-        except OSError as error:
-            raise Uncertain(f"{method}: {type(error).__name__}") from error
+        """One call, no hidden retries: a 429, a 5xx or a timeout comes back to the ledger.
 
-    def post(self, row: Delivery, outgoing: Outgoing) -> tuple[str, str]:
-        channel = row.channel or self.dm_channel_cached(row.recipient) or row.recipient
+        One call per method at a time: when a 429 arrives, no other call of that method is in
+        flight, and the gate is closed before the next one may start.
+        """
+        with self.method_locks[method]:
+            until = self.gates.closed(method, self.clock())
+            if until:
+                raise RateLimited(method, until, before_send=True)
+            try:
+                return getattr(self.client, method.replace(".", "_"))(**arguments)
+            except SlackApiError as error:
+                status = error.response.status_code
+                if status == 429:
+                    until = self.clock() + timedelta(seconds=retry_after(error.response.headers))
+                    self.gates.until[method] = until
+                    raise RateLimited(method, until, before_send=False) from error
+                if status >= 500:
+                    raise Uncertain(f"{method}: HTTP {status}") from error
+                raise
+            except OSError as error:  # timeouts and dropped connections
+                raise Uncertain(f"{method}: {type(error).__name__}") from error
+
+    def post(self, row: Delivery, channel: str, outgoing: Outgoing) -> tuple[str, str]:
         response = self.call(
             POST,
             channel=channel,
@@ -244,36 +279,31 @@ class Dispatcher:
         )
         return str(response["channel"]), str(response["ts"])
 
-    def dm_channel_cached(self, recipient: str) -> str | None:
-        if not recipient.startswith(("U", "W")):
-            return None
-        with self.db.transaction() as session:
-            member = members.get(session, recipient)
-            return member.dm_channel if member else None
-
     def refresh_profile(self, recipient: str) -> None:
         """The recipient's time zone, cached a week: users.info once per member, not per message."""
-        if not recipient.startswith(("U", "W")):
+        if not recipient.startswith(("U", "W")) or recipient in self.fresh_profiles:
             return
         now = self.clock()
         with self.db.transaction() as session:
-            if members.profile_is_fresh(members.get(session, recipient), now):
+            fresh = members.profile_is_fresh(members.get(session, recipient), now)
+        if not fresh:
+            try:
+                user = self.call(PROFILE, user=recipient, include_locale=True)["user"]
+            except (Uncertain, SlackApiError) as error:
+                log.warning(
+                    "users.info for %s failed (%s); using the group's zone", recipient, error
+                )
                 return
-        try:
-            user = self.call(PROFILE, user=recipient, include_locale=True)["user"]
-        except (Uncertain, SlackApiError) as error:
-            log.warning(
-                "users.info for %s failed (%s); using the group's time zone", recipient, error
-            )
-            return
-        with self.db.transaction(write=True) as session:
-            members.record_profile(
-                session, recipient, tz=user.get("tz"), locale=user.get("locale"), now=now
-            )
+            with self.db.transaction(write=True) as session:
+                members.record_profile(
+                    session, recipient, tz=user.get("tz"), locale=user.get("locale"), now=now
+                )
+        self.fresh_profiles.add(recipient)
 
     def find_in_history(self, row: Delivery) -> tuple[str, str] | None:
         """Did the interrupted attempt land? Its key is in the message metadata if so."""
-        channel = row.channel or self.dm_channel_cached(row.recipient)
+        with self.db.transaction() as session:
+            channel = row.channel or members.dm_channel(session, row.recipient)
         if channel is None and row.recipient.startswith(("U", "W")):
             channel = str(self.call(OPEN_DM, users=row.recipient)["channel"]["id"])
         channel = channel or row.recipient
@@ -307,6 +337,7 @@ class Dispatcher:
         *,
         sent: tuple[str, str],
         from_history: bool = False,
+        cached_dm: str | None = None,
     ) -> None:
         assert row.id is not None
         channel, ts = sent
@@ -314,26 +345,23 @@ class Dispatcher:
             deliveries.record_sent(
                 session, row.id, channel=channel, ts=ts, now=self.clock(), worker=self.worker
             )
-            if channel.startswith("D") and row.recipient.startswith(("U", "W")):
+            if channel != cached_dm and channel.startswith("D") and row.recipient[0] in "UW":
                 members.record_dm_channel(session, row.recipient, channel)
-        report.sent += 1
+        report.add("sent")
         if from_history:
-            report.found_in_history += 1
+            report.add("found_in_history")
             log.info("delivery %s had landed before an interruption; not sent again", row.key)
 
     def record_unwanted(
-        self, row: Delivery, unwanted: reminders.Unwanted, report: DispatchReport
+        self, session: Any, row: Delivery, unwanted: reminders.Unwanted, report: DispatchReport
     ) -> None:
         assert row.id is not None
-        with self.db.transaction(write=True) as session:
-            if unwanted.expired:
-                deliveries.record_expired(session, row.id, reason=unwanted.reason, now=self.clock())
-                report.expired += 1
-            else:
-                deliveries.record_cancelled(
-                    session, row.id, reason=unwanted.reason, now=self.clock()
-                )
-                report.cancelled += 1
+        if unwanted.expired:
+            deliveries.record_expired(session, row.id, reason=unwanted.reason, now=self.clock())
+            report.add("expired")
+        else:
+            deliveries.record_cancelled(session, row.id, reason=unwanted.reason, now=self.clock())
+            report.add("cancelled")
 
     def retry_or_fail(
         self, row: Delivery, report: DispatchReport, error: str, *, uncertain: bool
@@ -355,7 +383,7 @@ class Dispatcher:
                 deliveries.record_uncertain(session, row.id, at=at, error=error, now=self.clock())
             else:
                 deliveries.record_retry(session, row.id, at=at, error=error, now=self.clock())
-        report.retried += 1
+        report.add("retried")
 
     def fail(self, row: Delivery, report: DispatchReport, error: str) -> None:
         assert row.id is not None
@@ -364,7 +392,7 @@ class Dispatcher:
             deliveries.record_failed(session, row.id, error=error, now=now)
             if row.kind != FAILURE_NOTICE:
                 failure_notices(session, row, error, self.coordinators, now)
-        report.failed += 1
+        report.add("failed")
         log.error("delivery %s to %s failed: %s", row.key, row.recipient, error)
 
     def close_gate(self, limited: RateLimited) -> None:

@@ -53,3 +53,10 @@ def set_reminders(session: Session, user_id: str, enabled: bool) -> Member:
 def reminders_enabled(session: Session, user_id: str) -> bool:
     member = session.get(Member, user_id)
     return member is None or member.reminders_enabled
+
+
+def dm_channel(session: Session, user_id: str) -> str | None:
+    if not user_id.startswith(("U", "W")):
+        return None
+    member = session.get(Member, user_id)
+    return member.dm_channel if member else None

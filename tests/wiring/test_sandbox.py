@@ -15,6 +15,8 @@ as coordinator
 /dei-topic agenda
 home
 wait 2d
+as member
+wait until 2027-01-28 13:30
 quit
 """
 
@@ -43,4 +45,8 @@ def test_a_scripted_session_shows_answers_and_exits_0(tmp_path: Path) -> None:
     assert "The agenda form is not available yet" in out
     assert "┌─ App Home ─" in out
     assert "(sandbox time:" in out
+    # The coaching session of the sample cohort, 30 minutes ahead: the reminder DMs go out.
+    assert "┌─ dei-bot sent you a direct message ─" in out
+    assert "*Reminder:* Your LORE 2027 coaching session (with @Coach) starts in 30 minutes" in out
+    assert "┌─ dei-bot sent Coach a direct message ─" in out
     assert "Traceback" not in result.stderr
