@@ -43,3 +43,5 @@ def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO) ->
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # The clock ticks every second; its "job executed" lines say nothing the dispatcher doesn't.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic announces its dialect on every schema check; `dei-bot db upgrade` says what it did.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

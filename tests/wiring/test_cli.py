@@ -83,3 +83,44 @@ def test_socket_mode_without_app_token_is_explained(tmp_path: Path, standin: Sla
     result = dei_bot("run", "--socket", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "SLACK_APP_TOKEN" in result.stderr
+
+
+DATA = Path(__file__).resolve().parents[1] / "storage" / "data"
+
+
+def test_import_of_a_broken_file_names_every_problem_and_writes_nothing(
+    tmp_path: Path, standin: SlackStandIn
+) -> None:
+    env = bot_environment(standin, f"sqlite:///{tmp_path / 'db.db'}")
+    dei_bot("db", "upgrade", env=env, cwd=tmp_path)
+    result = dei_bot("import", str(DATA / "broken.yaml"), env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    broken = DATA / "broken.yaml"
+    assert f"{broken}:5: topics[0].titel: unknown field; did you mean 'title'?" in lines
+    assert any(line.startswith(f"{broken}:19: resources[0].url: ") for line in lines)
+    assert any(line.startswith(f"{broken}:25: meetings[0].starts_at: has no UTC") for line in lines)
+    assert any(line.startswith(f"{broken}:21: resources[0].community: ") for line in lines)
+    assert lines[-1].endswith("nothing was imported.")
+    exported = dei_bot("export", "all", env=env, cwd=tmp_path)
+    assert exported.returncode == 0
+    assert "Hiring" not in exported.stdout and "flossmoor" not in exported.stdout
+
+
+def test_import_twice_then_export_round_trips(tmp_path: Path, standin: SlackStandIn) -> None:
+    env = bot_environment(standin, f"sqlite:///{tmp_path / 'db.db'}")
+    dei_bot("db", "upgrade", env=env, cwd=tmp_path)
+    first = dei_bot("import", str(DATA / "working_group.yaml"), env=env, cwd=tmp_path)
+    second = dei_bot("import", str(DATA / "working_group.yaml"), env=env, cwd=tmp_path)
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert "nothing changed" in second.stdout
+    exported = dei_bot("export", "all", env=env, cwd=tmp_path)
+    (tmp_path / "again.yaml").write_text(exported.stdout)
+    other = bot_environment(standin, f"sqlite:///{tmp_path / 'other.db'}")
+    dei_bot("db", "upgrade", env=other, cwd=tmp_path)
+    assert dei_bot("import", str(tmp_path / "again.yaml"), env=other, cwd=tmp_path).returncode == 0
+    assert dei_bot("export", "all", env=other, cwd=tmp_path).stdout == exported.stdout
+    csv = dei_bot("export", "deliveries", "--format", "csv", env=env, cwd=tmp_path)
+    assert csv.stdout.splitlines()[0].startswith("key,kind,recipient,state,attempts")
+    unknown = dei_bot("export", "rsvps", "--meeting", "no-such-meeting", env=env, cwd=tmp_path)
+    assert unknown.returncode == 2 and "no-such-meeting" in unknown.stderr
