@@ -6,12 +6,13 @@ Secret values are held in `Secret`, whose repr never shows them, and no message 
 
 from __future__ import annotations
 
+import calendar
 import enum
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,6 +90,25 @@ class MonthlySchedule:
             weekday=WEEKDAYS.index(words[1]),
             at=time(int(match[1]), int(match[2])),
         )
+
+    def occurrence(self, year: int, month: int, zone: ZoneInfo) -> datetime:
+        """This month's moment, at the wall-clock time in `zone` (daylight saving included)."""
+        days = calendar.monthrange(year, month)[1]
+        matching = [
+            day for day in range(1, days + 1) if date(year, month, day).weekday() == self.weekday
+        ]
+        day = matching[-1] if self.ordinal == -1 else matching[self.ordinal - 1]
+        return datetime.combine(date(year, month, day), self.at, tzinfo=zone)
+
+    def next_after(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        local = moment.astimezone(zone)
+        year, month = local.year, local.month
+        for _ in range(2):
+            candidate = self.occurrence(year, month, zone)
+            if candidate > moment:
+                return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        raise AssertionError("a monthly schedule always has a next occurrence")
 
     def __str__(self) -> str:
         ordinal = next(name for name, number in ORDINALS.items() if number == self.ordinal)

@@ -118,3 +118,22 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch) -> None
     assert settings.bot_token.value == "xoxb-from-file"
     assert settings.port == 5000
     assert settings.timezone.key == "America/New_York"
+
+
+def test_monthly_schedule_finds_the_nth_weekday_in_local_time() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    chicago = ZoneInfo("America/Chicago")
+    first_monday = MonthlySchedule.parse("first monday 09:00")
+    assert first_monday.occurrence(2027, 3, chicago) == datetime(2027, 3, 1, 9, tzinfo=chicago)
+    # After the change to daylight saving time, 09:00 is still 09:00 on the wall clock.
+    april = first_monday.occurrence(2027, 4, chicago)
+    assert april == datetime(2027, 4, 5, 9, tzinfo=chicago)
+    assert april.astimezone(UTC).hour == 14
+    assert first_monday.occurrence(2027, 1, chicago).astimezone(UTC).hour == 15
+    last_friday = MonthlySchedule.parse("last friday 16:30")
+    assert last_friday.occurrence(2027, 12, chicago).day == 31
+    just_after = datetime(2027, 3, 1, 9, 0, 1, tzinfo=chicago)
+    assert first_monday.next_after(just_after, chicago) == april
+    assert first_monday.next_after(datetime(2026, 12, 31, tzinfo=UTC), chicago).month == 1
