@@ -114,14 +114,14 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
     when_plain = plain_date(facts.starts_at, zone)
     if facts.cancelled:
         text = f"Cancelled: the working-group meeting on {facts.title}, {when_plain}."
-        blocks = [
+        cancelled_blocks = [
             header(f"Cancelled: {facts.title}"),
             section(
                 f"~The working-group meeting on *{escape(facts.title)}*, "
                 f"{date_token(facts.starts_at, zone)}~ is *cancelled*."
             ),
         ]
-        return Message(text=text, blocks=blocks)
+        return Message(text=text, blocks=cancelled_blocks)
     details = [f"*When:* {date_token(facts.starts_at, zone)} ({facts.duration_minutes} minutes)"]
     details.append(f"*Format:* {how}")
     plain = [

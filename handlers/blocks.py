@@ -20,6 +20,7 @@ EXAMPLES = (
     ("hiring", "look up resources and peers (any words)"),
     ("calendar", "the topic calendar, past and coming months"),
     ("coaching", "your next coaching sessions"),
+    ("reminders off", "stop reminder DMs (`reminders on` starts them again)"),
     ("agenda", "coordinators: post or edit a meeting agenda"),
     ("help", "this message"),
 )

@@ -45,6 +45,8 @@ QUESTION_MAX = 1000
 MAX_DURATION = 600
 LOCATION_MAX = 200
 MAX_CARDS = 20  # two blocks each, well inside a message's 50
+TEXT_LINE_MAX = 300  # per session in the plain-text fallback
+TEXT_MAX = 4000  # Slack asks for a message text under 4,000 characters
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
 
@@ -140,17 +142,23 @@ def session_card(
     blocks = [section("\n".join(lines))]
     elements: list[dict[str, Any]] = []
     target = f"coaching:{card.key}"
+    # Screen readers hear each label without the section above it: say which session.
+    which = f"the {card.cohort or 'coaching'} session of {card.starts_at.astimezone(zone):%b %-d}"
     if not started and viewer in card.participants:
-        elements.append(button(ASK_COACH, "Send the coach a question", target))
         elements.append(
-            button(CANT_MAKE_IT, "Can't make it", target, hint="Tell the coach you can't come")
+            button(ASK_COACH, "Send the coach a question", target, hint=f"Ask about {which}")
+        )
+        elements.append(
+            button(CANT_MAKE_IT, "Can't make it", target, hint=f"Tell the coach: not at {which}")
         )
     elif not started and is_coach:
-        elements.append(button(CANT_MAKE_IT, "Can't make it", target, hint="Tell the coordinators"))
+        elements.append(
+            button(CANT_MAKE_IT, "Can't make it", target, hint=f"Tell coordinators: not at {which}")
+        )
     if coordinator:
-        elements.append(button(EDIT_SESSION, "Edit", card.key, hint="Edit this session"))
+        elements.append(button(EDIT_SESSION, "Edit", card.key, hint=f"Edit {which}"))
         if not started:
-            elements.append(cancel_button(card))
+            elements.append(cancel_button(card, hint=f"Cancel {which}"))
     if elements:
         blocks.append(
             {"type": "actions", "block_id": f"session:{card.key}"[:255], "elements": elements}
@@ -158,16 +166,13 @@ def session_card(
     return blocks, text
 
 
-def cancel_button(card: SessionCard) -> dict[str, Any]:
-    element = button(CANCEL_SESSION, "Cancel session", card.key, style="danger")
+def cancel_button(card: SessionCard, hint: str) -> dict[str, Any]:
+    element = button(CANCEL_SESSION, "Cancel session", card.key, style="danger", hint=hint)
     element["confirm"] = {
         "title": plain("Cancel this session?"),
         "text": plain(
-            truncate(
-                f"The {session_name(card.cohort)} is cancelled for everyone, and its "
-                "participants and coach get a message saying so.",
-                300,
-            )
+            "The session is cancelled for everyone, and its participants and coach get a "
+            "message saying so."
         ),
         "confirm": plain("Cancel session"),
         "deny": plain("Keep it"),
@@ -204,28 +209,25 @@ def coaching_overview(
             if coordinator
             else f"You have no coaching sessions coming up. If you expected one, ask {who}."
         )
-        blocks = [section(text)]
-        if coordinator:
-            blocks.append(schedule_button())
-        return Message(text=text, blocks=blocks)
+        offer = [schedule_button()] if coordinator else []
+        return Message(text=text, blocks=[section(text), *offer])
     shown = cards[:MAX_CARDS]
     blocks: list[dict[str, Any]] = [header(title)]
-    lines = [f"{title}:"]
+    more = f"Only the next {len(shown)} are shown." if len(cards) > len(shown) else ""
+    lines = [f"{title}: {more}".strip()]
     for card in shown:
         card_blocks, line = session_card(
             card, viewer=viewer, coordinator=coordinator, now=now, zone=zone
         )
         blocks += card_blocks
-        lines.append(f"• {line}")
-    if len(cards) > len(shown):
-        more = f"{len(cards) - len(shown)} more not shown."
+        lines.append(f"• {truncate(line, TEXT_LINE_MAX)}")
+    if more:
         blocks.append(context(more))
-        lines.append(more)
     if coordinator:
         blocks.append(schedule_button())
     else:
         blocks.append(context(f"`{COMMAND} reminders off` stops reminder DMs."))
-    return Message(text=truncate("\n".join(lines), 3000), blocks=blocks)
+    return Message(text=truncate("\n".join(lines), TEXT_MAX), blocks=blocks)
 
 
 def cohort_option(choice: CohortChoice) -> dict[str, Any]:

@@ -128,7 +128,7 @@ def session_form_errors(
         )
     if form.starts_at is None:
         errors[START_BLOCK] = "Choose the date and time the session starts."
-    elif form.starts_at <= now and form.starts_at != current_start:
+    elif form.starts_at <= now and not same_minute(form.starts_at, current_start):
         errors[START_BLOCK] = "That time has already passed: choose a start in the future."
     if not form.duration.isdigit() or not 1 <= int(form.duration) <= MAX_DURATION:
         errors[DURATION_BLOCK] = f"Give the length in whole minutes, from 1 to {MAX_DURATION}."
@@ -137,6 +137,11 @@ def session_form_errors(
     if form.join_url is not None and not JOIN_URL.fullmatch(form.join_url):
         errors[JOIN_URL_BLOCK] = "Give a web address starting with https:// (or http://)."
     return errors
+
+
+def same_minute(one: datetime, other: datetime | None) -> bool:
+    """The picker works in whole minutes; a stored start may carry seconds."""
+    return other is not None and int(one.timestamp()) // 60 == int(other.timestamp()) // 60
 
 
 def session_key(cohort_key: str, starts_at: datetime, zone: ZoneInfo) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from handlers import blocks
+from handlers import blocks, coaching_work
 from handlers.blocks import Message
 from storage import meetings, resources, rsvps, topics
 from storage.database import Database
@@ -53,18 +53,12 @@ def answer_dei_topic(
 ) -> None:
     request = parse_dei_topic(command.get("text"))
     user = command["user_id"]
-    if request.subcommand in ("help", "agenda", "coaching", "reminders"):
+    if request.subcommand in ("help", "agenda"):
         # Nothing to look up: answer inside the acknowledgement, one round trip.
         ack(**answer_without_lookup(request, user, settings).kwargs())
         return
     ack()  # Slack gives us 3 s; the database work happens after.
-    now = clock()
-    if request.subcommand == "calendar":
-        message = topic_calendar(db, settings, now)
-    elif request.subcommand == "search":
-        message = blocks.unknown_words_hint(request.words)
-    else:
-        message = this_months_topic(db, settings, user, now)
+    message = answer_with_lookup(request, user, db, settings, clock())
     respond(response_type="ephemeral", **message.kwargs())
 
 
@@ -73,11 +67,21 @@ def answer_without_lookup(request: DeiTopicRequest, user: str, settings: Setting
         if not settings.is_coordinator(user):
             return blocks.coordinators_only("posting an agenda", settings.coordinators)
         return blocks.coming_soon("The agenda form")
-    if request.subcommand == "coaching":
-        return blocks.coming_soon("Your coaching schedule")
-    if request.subcommand == "reminders":
-        return blocks.coming_soon("Reminder settings")
     return blocks.help_message(settings.coordinators)
+
+
+def answer_with_lookup(
+    request: DeiTopicRequest, user: str, db: Database, settings: Settings, now: datetime
+) -> Message:
+    if request.subcommand == "calendar":
+        return topic_calendar(db, settings, now)
+    if request.subcommand == "coaching":
+        return coaching_work.coaching_overview(db, settings, user, now)
+    if request.subcommand == "reminders":
+        return coaching_work.reminder_settings(db, settings, user, request.words, now)
+    if request.subcommand == "search":
+        return blocks.unknown_words_hint(request.words)
+    return this_months_topic(db, settings, user, now)
 
 
 def this_months_topic(db: Database, settings: Settings, user: str, now: datetime) -> Message:

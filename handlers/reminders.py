@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from handlers import reminder_blocks
 from storage import coaching, meetings, members, rsvps, topics
-from storage.models import CoachingSession, Delivery
+from storage.models import CoachingSession, Delivery, Member
 from storage.reminder_plans import (
     COACH_DIGEST,
     COACHING_REMINDER,
@@ -39,7 +39,10 @@ class Unwanted:
 
 
 def zone_of(session: Session, user_id: str, fallback: ZoneInfo) -> ZoneInfo:
-    member = members.get(session, user_id)
+    return member_zone(members.get(session, user_id), fallback)
+
+
+def member_zone(member: Member | None, fallback: ZoneInfo) -> ZoneInfo:
     if member and member.tz:
         try:
             return ZoneInfo(member.tz)
@@ -49,13 +52,15 @@ def zone_of(session: Session, user_id: str, fallback: ZoneInfo) -> ZoneInfo:
 
 
 def compose(
-    session: Session, row: Delivery, now: datetime, group_zone: ZoneInfo
+    session: Session, row: Delivery, now: datetime, group_zone: ZoneInfo, member: Member | None
 ) -> Outgoing | Unwanted:
-    zone = zone_of(session, row.recipient, group_zone)
+    """`member` is the recipient's cached profile and choices (None: nothing known yet)."""
+    zone = member_zone(member, group_zone)
+    wants_reminders = member is None or member.reminders_enabled
     if row.kind == MEETING_REMINDER:
-        return meeting_reminder(session, row, now, zone)
+        return meeting_reminder(session, row, now, zone, wants_reminders)
     if row.kind == COACHING_REMINDER:
-        return coaching_reminder(session, row, now, zone)
+        return coaching_reminder(session, row, now, zone, wants_reminders)
     if row.kind == COACH_DIGEST:
         return coach_digest(session, row, now, zone)
     if row.kind in NOTICE_KINDS:
@@ -80,7 +85,7 @@ def notice(session: Session, row: Delivery, now: datetime) -> Outgoing | Unwante
 
 
 def meeting_reminder(
-    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo, wants_reminders: bool
 ) -> Outgoing | Unwanted:
     meeting = meetings.by_key(session, str(row.payload.get("meeting")))
     if meeting is None or meeting.id is None or meeting.cancelled_at is not None:
@@ -89,7 +94,7 @@ def meeting_reminder(
         return Unwanted("the meeting had already started", expired=True)
     if rsvps.state_of(session, meeting.id, row.recipient) not in WANTS_REMINDERS:
         return Unwanted("the member no longer plans to come")
-    if not members.reminders_enabled(session, row.recipient):
+    if not wants_reminders:
         return Unwanted("the member turned reminders off")
     topic = topics.by_id(session, meeting.topic_id)
     text, blocks = reminder_blocks.meeting_reminder(
@@ -115,7 +120,7 @@ def wanted_session(session: Session, row: Delivery, now: datetime) -> CoachingSe
 
 
 def coaching_reminder(
-    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo, wants_reminders: bool
 ) -> Outgoing | Unwanted:
     found = wanted_session(session, row, now)
     if isinstance(found, Unwanted):
@@ -126,7 +131,7 @@ def coaching_reminder(
         attendee = coaching.attendee(session, found.id, row.recipient)
         if attendee is None or attendee.declined_at is not None:
             return Unwanted("the participant is no longer coming")
-    if not members.reminders_enabled(session, row.recipient):
+    if not wants_reminders:
         return Unwanted("the member turned reminders off")
     cohort = coaching.cohort(session, found.cohort_id)
     text, blocks = reminder_blocks.coaching_reminder(

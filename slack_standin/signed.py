@@ -38,6 +38,7 @@ def slash_command_body(
     response_url: str,
     command: str = "/dei-topic",
     channel: str = "C0GENERAL1",
+    trigger_id: str | None = None,
 ) -> bytes:
     return urlencode(
         {
@@ -52,9 +53,125 @@ def slash_command_body(
             "text": text,
             "api_app_id": APP_ID,
             "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.1.{user}",
+            "trigger_id": trigger_id or f"{int(time.time())}.1.{user}",
         }
     ).encode()
+
+
+def _person(user: str) -> dict[str, Any]:
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+
+
+def _team() -> dict[str, Any]:
+    return {"id": TEAM_ID, "domain": "dei-working-group"}
+
+
+def _interaction(payload: dict[str, Any]) -> bytes:
+    """Interactions come as a form with one field, `payload`, holding the JSON."""
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def block_actions_body(
+    action_id: str,
+    *,
+    user: str,
+    value: str | None = None,
+    block_id: str | None = None,
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+    message: dict[str, Any] | None = None,
+    channel: str = "C0GENERAL1",
+    ephemeral: bool = False,
+    view: dict[str, Any] | None = None,
+) -> bytes:
+    """A button click. On a message (`message`: what the stand-in stored, with its `ts`, or
+    nothing for an ephemeral one) Slack sends a `response_url`; in a view it sends the view.
+
+    The block_id defaults to the one the button sits in when `message` carries it.
+    """
+    if block_id is None and message is not None:
+        block_id = next(
+            (
+                str(block.get("block_id"))
+                for block in message.get("blocks") or []
+                for element in block.get("elements") or []
+                if isinstance(element, dict) and element.get("action_id") == action_id
+            ),
+            None,
+        )
+    action: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": block_id or "block",
+        "text": {"type": "plain_text", "text": action_id, "emoji": True},
+        "action_ts": f"{time.time():.6f}",
+    }
+    if value is not None:
+        action["value"] = value
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": _person(user),
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": trigger_id or f"{time.time_ns()}.1.{user}",
+        "team": _team(),
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "state": {"values": {}},
+        "actions": [action],
+    }
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}
+        payload["view"] = view
+    else:
+        ts = str((message or {}).get("ts") or f"{time.time():.6f}")
+        payload["container"] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral or message is None,
+        }
+        payload["channel"] = {"id": channel, "name": "directmessage"}
+        if message is not None and not ephemeral:
+            payload["message"] = message
+        payload["response_url"] = response_url or "https://hooks.slack.com/actions/T0/1/x"
+    return _interaction(payload)
+
+
+def view_submission_body(
+    view: dict[str, Any],
+    values: dict[str, dict[str, dict[str, Any]]],
+    *,
+    user: str,
+    trigger_id: str | None = None,
+) -> bytes:
+    """A modal's Submit: `view` as it was opened (callback_id, private_metadata …) and the
+    `values` Slack gathered, `{block_id: {action_id: {"type": …, <value fields>}}}`."""
+    submitted = {
+        "id": view.get("id", f"V{time.time_ns() % 10**10}"),
+        "team_id": TEAM_ID,
+        "type": "modal",
+        "blocks": view.get("blocks", []),
+        "private_metadata": view.get("private_metadata", ""),
+        "callback_id": view.get("callback_id", ""),
+        "state": {"values": values},
+        "hash": view.get("hash", "1.abc"),
+        "title": view.get("title", {"type": "plain_text", "text": "Form"}),
+        "app_id": APP_ID,
+    }
+    payload = {
+        "type": "view_submission",
+        "team": _team(),
+        "user": _person(user),
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": trigger_id or f"{time.time_ns()}.1.{user}",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return _interaction(payload)
 
 
 def event_callback_body(event: dict[str, Any], *, event_id: str | None = None) -> bytes:
@@ -101,3 +218,13 @@ class SignedPoster:
 
     def event(self, event: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
         return self.post(event_callback_body(event), content_type="application/json")
+
+    def block_action(
+        self, action_id: str, *, user: str, **click: Any
+    ) -> tuple[int, dict[str, Any] | None]:
+        return self.post(block_actions_body(action_id, user=user, **click))
+
+    def view_submission(
+        self, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]], *, user: str
+    ) -> tuple[int, dict[str, Any] | None]:
+        return self.post(view_submission_body(view, values, user=user))

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import case, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryState, RateLimitGate
@@ -254,9 +256,16 @@ def gates(session: Session, now: datetime) -> dict[str, datetime]:
 
 
 def close_gate(session: Session, method: str, until: datetime) -> None:
-    gate = session.get(RateLimitGate, method)
-    if gate is None:
-        session.add(RateLimitGate(method=method, not_before=until))
-    elif gate.not_before < until:
-        gate.not_before = until
-        session.add(gate)
+    """One statement, as two workers may meet the same 429 at once; the later end wins."""
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(RateLimitGate).values(method=method, not_before=until)
+    later = case(
+        (col(RateLimitGate.not_before) > statement.excluded.not_before, RateLimitGate.not_before),
+        else_=statement.excluded.not_before,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[RateLimitGate.method], set_={"not_before": later}
+        )
+    )

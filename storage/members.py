@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from storage.models import Member
@@ -27,27 +30,27 @@ def profile_is_fresh(member: Member | None, now: datetime) -> bool:
     return bool(member and member.fetched_at and now - member.fetched_at < PROFILE_TTL)
 
 
+def _upsert(session: Session, user_id: str, **values: Any) -> None:
+    """One statement: two deliveries to the same new member may record them at once."""
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(Member).values(user_id=user_id, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=[Member.user_id], set_=values))
+    session.expire_all()  # the identity map may hold the row as it was
+
+
 def record_profile(
     session: Session, user_id: str, *, tz: str | None, locale: str | None, now: datetime
-) -> Member:
-    member = get_or_new(session, user_id)
-    member.tz, member.locale, member.fetched_at = tz, locale, now
-    session.add(member)
-    return member
+) -> None:
+    _upsert(session, user_id, tz=tz, locale=locale, fetched_at=now)
 
 
 def record_dm_channel(session: Session, user_id: str, channel: str) -> None:
-    member = get_or_new(session, user_id)
-    if member.dm_channel != channel:
-        member.dm_channel = channel
-        session.add(member)
+    _upsert(session, user_id, dm_channel=channel)
 
 
-def set_reminders(session: Session, user_id: str, enabled: bool) -> Member:
-    member = get_or_new(session, user_id)
-    member.reminders_enabled = enabled
-    session.add(member)
-    return member
+def set_reminders(session: Session, user_id: str, enabled: bool) -> None:
+    _upsert(session, user_id, reminders_enabled=enabled)
 
 
 def reminders_enabled(session: Session, user_id: str) -> bool:

@@ -62,8 +62,9 @@ def absence_key(session_key: str, absent: str, recipient: str | None = None) -> 
     return f"{key}:{recipient}" if recipient else key
 
 
-def cancellation_key(session_key: str, recipient: str) -> str:
-    return f"cancelled:coaching:{session_key}:{recipient}"
+def cancellation_key(session_key: str, recipient: str, cancelled_at: int) -> str:
+    """`cancelled_at` (a timestamp): a session scheduled again and cancelled again is news."""
+    return f"cancelled:coaching:{session_key}:{recipient}:{cancelled_at}"
 
 
 def late_question_key(session_key: str, question_id: int) -> str:
@@ -143,9 +144,11 @@ def wanted_for_coaching(
 def sync(session: Session, prefixes: Sequence[str], wanted: Sequence[Wanted], now: datetime) -> int:
     """Makes the open rows under `prefixes` match `wanted`; returns how many rows changed.
 
-    A row is only created while its due time is still ahead: someone who RSVPs an hour before
-    the start does not get the day-before reminder late. Rows that already exist keep their
-    chance: one that fell due while the bot was down is still sent if still useful.
+    A row is only created (or revived, if it was cancelled) while its due time is still ahead:
+    someone who RSVPs an hour before the start does not get the day-before reminder late. Rows
+    that already exist keep their chance: one that fell due while the bot was down is still sent
+    if still useful. When a move puts several of one person's reminders in the past at once
+    (a session moved to 30 minutes from now), only the last of them is sent.
     """
     existing: dict[str, Delivery] = {}
     for prefix in prefixes:
@@ -153,13 +156,23 @@ def sync(session: Session, prefixes: Sequence[str], wanted: Sequence[Wanted], no
             select(Delivery).where(col(Delivery.key).startswith(prefix, autoescape=True))
         )
         existing.update({row.key: row for row in rows})
+    latest_overdue: dict[tuple[str, str], datetime] = {}
+    for item in wanted:
+        if item.due_at <= now:
+            group = (item.recipient, item.kind)
+            latest_overdue[group] = max(item.due_at, latest_overdue.get(group, item.due_at))
     changed = 0
     wanted_keys = {item.key for item in wanted}
+    superseded: list[str] = []
     for item in wanted:
         row = existing.get(item.key)
-        if row is None and item.due_at <= now:
+        overdue = item.due_at <= now
+        if overdue and (row is None or row.state == DeliveryState.CANCELLED):
             continue
         if row is not None and row.due_at == item.due_at and row.state != DeliveryState.CANCELLED:
+            continue
+        if overdue and item.due_at < latest_overdue[(item.recipient, item.kind)]:
+            superseded.append(item.key)
             continue
         deliveries.plan(
             session,
@@ -171,6 +184,7 @@ def sync(session: Session, prefixes: Sequence[str], wanted: Sequence[Wanted], no
             payload=item.payload,
         )
         changed += 1
+    changed += deliveries.cancel(session, superseded, now, "moved; a later reminder covers it")
     stale = [
         key
         for key, row in existing.items()

@@ -21,10 +21,35 @@ def signature_headers(
 
 
 def slash_command(
-    text: str, *, user: str = MEMBER, response_url: str = "https://hooks.slack.com/commands/T0/1/x"
+    text: str,
+    *,
+    user: str = MEMBER,
+    response_url: str = "https://hooks.slack.com/commands/T0/1/x",
+    trigger_id: str | None = None,
 ) -> bytes:
-    return signed.slash_command_body(text, user=user, response_url=response_url)
+    return signed.slash_command_body(
+        text, user=user, response_url=response_url, trigger_id=trigger_id
+    )
 
 
 def event_callback(event: dict[str, Any], *, event_id: str = "Ev0000001") -> bytes:
     return signed.event_callback_body(event, event_id=event_id)
+
+
+def block_action(
+    action_id: str,
+    value: str | None = None,
+    *,
+    user: str = MEMBER,
+    response_url: str = "https://hooks.slack.com/actions/T0/1/x",
+    **click: Any,
+) -> bytes:
+    return signed.block_actions_body(
+        action_id, user=user, value=value, response_url=response_url, **click
+    )
+
+
+def view_submission(
+    view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]], *, user: str = MEMBER
+) -> bytes:
+    return signed.view_submission_body(view, values, user=user)

@@ -314,3 +314,39 @@ def test_a_session_keeps_its_wall_clock_time_across_daylight_saving(offset_hours
         join_url=None,
     )
     assert "Tuesday March 16, 2027 at 10:00 AM CDT" in text
+
+
+def test_a_meeting_moved_close_to_its_start_sends_one_reminder_not_all(db: Database) -> None:
+    now = datetime.now(UTC)
+    add_meeting(db, now + timedelta(days=3), [MEMBER])
+    with db.transaction(write=True) as session:
+        reminder_plans.plan_upcoming(session, OFFSETS, now)
+        meeting = session.exec(select(Meeting)).one()
+        meeting.starts_at = now + timedelta(minutes=30)
+        session.add(meeting)
+        session.flush()
+        reminder_plans.plan_meeting(session, meeting, OFFSETS, now)
+    planned = rows(db)
+    assert planned[f"reminder:meeting:wg-1:{MEMBER}:1h"].state == "pending"
+    assert planned[f"reminder:meeting:wg-1:{MEMBER}:1h"].due_at <= now
+    assert planned[f"reminder:meeting:wg-1:{MEMBER}:24h"].state == "cancelled"
+
+
+def test_a_re_rsvp_does_not_revive_a_reminder_whose_time_has_passed(db: Database) -> None:
+    now = datetime.now(UTC)
+    add_meeting(db, now + timedelta(hours=3), [MEMBER])
+    with db.transaction(write=True) as session:
+        reminder_plans.plan_upcoming(session, OFFSETS, now - timedelta(days=2))
+        rsvp = session.exec(select(Rsvp)).one()
+        rsvp.state = "not-going"
+        session.add(rsvp)
+        session.flush()
+        meeting = session.exec(select(Meeting)).one()
+        reminder_plans.plan_meeting(session, meeting, OFFSETS, now)
+        rsvp.state = "maybe"
+        session.add(rsvp)
+        session.flush()
+        reminder_plans.plan_meeting(session, meeting, OFFSETS, now)
+    planned = rows(db)
+    assert planned[f"reminder:meeting:wg-1:{MEMBER}:24h"].state == "cancelled"
+    assert planned[f"reminder:meeting:wg-1:{MEMBER}:1h"].state == "pending"
