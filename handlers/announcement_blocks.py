@@ -31,6 +31,7 @@ GOING_ONLINE = "rsvp_going_online"
 MAYBE = "rsvp_maybe"
 NOT_GOING = "rsvp_not_going"
 CALENDAR_LINK = "calendar_link"
+CHECK_IN = "attendance_check_in"  # shown from the start of the meeting; the value is its key
 RSVP_STATES = {
     GOING_IN_PERSON: "going-in-person",
     GOING_ONLINE: "going-online",

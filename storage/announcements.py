@@ -1,0 +1,123 @@
+"""Announcements on the delivery ledger: meeting posts, their coalesced updates, the monthly topic.
+
+Every one is a ledger row with a key that says what it is, so it goes out once however many
+processes run: `announcement:<meeting>` is the post, `announcement-update:<meeting>:<window>` an
+edit of it (one per 3-second window, composed with the counts of the moment it is sent), and
+`topic-announcement:<YYYY-MM>` the month's topic.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from storage import deliveries
+from storage.models import Delivery, DeliveryState, Meeting
+
+MEETING_ANNOUNCEMENT = "meeting-announcement"
+ANNOUNCEMENT_UPDATE = "announcement-update"
+TOPIC_ANNOUNCEMENT = "topic-announcement"
+WAITLIST_PROMOTION = "waitlist-promotion"
+MEETING_CANCELLED = "meeting-cancelled"
+# chat.update is Tier 3 (about 50 a minute): one edit per announcement per window at most.
+UPDATE_WINDOW = timedelta(seconds=3)
+
+
+def post_key(meeting_key: str) -> str:
+    return f"announcement:{meeting_key}"
+
+
+def update_prefix(meeting_key: str) -> str:
+    return f"announcement-update:{meeting_key}:"
+
+
+def plan_post(
+    session: Session, meeting: Meeting, channel: str, at: datetime, now: datetime
+) -> Delivery:
+    """The announcement goes to `channel` at `at` (now, or a time the coordinator chose)."""
+    return deliveries.plan(
+        session,
+        post_key(meeting.key),
+        kind=MEETING_ANNOUNCEMENT,
+        recipient=channel,
+        due_at=max(at, now),
+        now=now,
+        payload={"meeting": meeting.key},
+    )
+
+
+def plan_refresh(session: Session, meeting: Meeting, now: datetime) -> Delivery | None:
+    """Asks for the posted announcement to show what is true now (counts, a change, a
+    cancellation). Many asks within one window are one edit; the edit is composed when sent, so
+    the last one always shows the final counts. Nothing to refresh before it is posted."""
+    posted = deliveries.by_key(session, post_key(meeting.key))
+    if posted is None or posted.state != DeliveryState.SENT or not posted.channel:
+        return None
+    window = math.floor(now.timestamp() / UPDATE_WINDOW.total_seconds()) + 1
+    due = datetime.fromtimestamp(window * UPDATE_WINDOW.total_seconds(), UTC)
+    return deliveries.plan(
+        session,
+        f"{update_prefix(meeting.key)}{window}",
+        kind=ANNOUNCEMENT_UPDATE,
+        recipient=posted.channel,
+        due_at=due,
+        now=now,
+        payload={"meeting": meeting.key},
+    )
+
+
+def posted_message(session: Session, meeting_key: str) -> tuple[str, str] | None:
+    """Channel and ts of the meeting's announcement, once it is out."""
+    posted = deliveries.by_key(session, post_key(meeting_key))
+    if posted is None or posted.state != DeliveryState.SENT or not posted.channel or not posted.ts:
+        return None
+    return posted.channel, posted.ts
+
+
+def last_update_sent_at(session: Session, meeting_key: str) -> datetime | None:
+    return session.exec(
+        select(Delivery.sent_at)
+        .where(col(Delivery.key).startswith(update_prefix(meeting_key), autoescape=True))
+        .where(Delivery.state == DeliveryState.SENT.value)
+        .order_by(col(Delivery.sent_at).desc())
+        .limit(1)
+    ).first()
+
+
+def plan_topic_announcement(
+    session: Session, month: str, channel: str, at: datetime, now: datetime
+) -> Delivery | None:
+    """The month's topic, once: created only while its moment is ahead (or within the hour, so
+    a restart during the minute it was due still posts it, exactly once, by its key)."""
+    key = f"topic-announcement:{month}"
+    existing = deliveries.by_key(session, key)
+    if existing is None and at < now - timedelta(hours=1):
+        return None
+    if existing is not None and existing.state != DeliveryState.PENDING:
+        return existing
+    return deliveries.plan(
+        session,
+        key,
+        kind=TOPIC_ANNOUNCEMENT,
+        recipient=channel,
+        due_at=at,
+        now=now,
+        payload={"month": month},
+    )
+
+
+def notify(
+    session: Session, key: str, kind: str, recipient: str, text: str, now: datetime, **payload: str
+) -> Delivery:
+    """A one-off DM (a waitlist promotion, a cancellation), due now."""
+    return deliveries.plan(
+        session,
+        key,
+        kind=kind,
+        recipient=recipient,
+        due_at=now,
+        now=now,
+        payload={"text": text, **payload},
+    )
