@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "sandbox", help="the whole bot offline, against a pretend Slack, with sample data"
     )
+    announce = commands.add_parser("announce", help="post a meeting's announcement now")
+    announce.add_argument("meeting_key", metavar="MEETING_KEY")
+
     commands.add_parser("check", help="validate settings and reach Slack (auth.test)")
 
     load = commands.add_parser("import", help="load a YAML data file, all or nothing")
@@ -98,6 +101,8 @@ def dispatch(args: argparse.Namespace) -> int:
         from bot.sandbox import run_sandbox
 
         return run_sandbox()
+    if args.command == "announce":
+        return operations.announce(args)
     if args.command == "check":
         return operations.check(args)
     if args.command == "import":

@@ -15,7 +15,7 @@ from bot.scheduler import build_scheduler
 from bot.slack_client import build_client, build_dispatch_client
 from handlers.commands import Clock
 from handlers.dispatcher import Dispatcher, Tuning
-from storage import schema
+from storage import deliveries, schema
 from storage.database import Database
 
 
@@ -176,3 +176,45 @@ def _require_schema(db: Database) -> None:
         schema.require_current(db)
     except schema.SchemaOutOfDate as error:
         raise Failure(str(error)) from error
+
+
+def announce(args: argparse.Namespace) -> int:
+    from storage import announcements, meetings
+
+    settings = load_settings(args, Mode.SLACK)
+    if not settings.announce_channel:
+        raise Failure(
+            "DEI_ANNOUNCE_CHANNEL is not set: set it to the channel ID where announcements go.",
+            BAD_INPUT,
+        )
+    db = open_database(settings)
+    _require_schema(db)
+    now = utc_clock()
+    key = announcements.post_key(args.meeting_key)
+    with db.transaction(write=True) as session:
+        meeting = meetings.by_key(session, args.meeting_key)
+        if meeting is None:
+            raise Failure(
+                f"no meeting with key {args.meeting_key!r}; `dei-bot export meetings` lists them.",
+                BAD_INPUT,
+            )
+        if meeting.cancelled_at is not None:
+            raise Failure(
+                f"meeting {args.meeting_key} is cancelled; nothing to announce.", BAD_INPUT
+            )
+        posted = announcements.posted_message(session, meeting.key)
+        if posted is None:
+            announcements.plan_post(session, meeting, settings.announce_channel, now, now)
+    if posted is not None:
+        print(f"{args.meeting_key} was already announced in {posted[0]} (message {posted[1]}).")
+        return OK
+    build_dispatcher(db, settings, utc_clock).deliver_now(key)
+    with db.transaction() as session:
+        row = deliveries.by_key(session, key)
+    if row is None or row.state != "sent":
+        why = row.last_error if row else "not planned"
+        raise Failure(
+            f"the announcement was not posted: {why}. It stays queued and will be retried."
+        )
+    print(f"announced {args.meeting_key} in {row.channel} (message {row.ts}).")
+    return OK

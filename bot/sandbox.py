@@ -141,6 +141,9 @@ def loaded(report: imports.ImportReport) -> str:
 
 def run_jobs(db: Database, settings: Settings, dispatcher: Dispatcher, clock: SandboxClock) -> None:
     jobs.plan_upcoming_reminders(db, settings.reminder_offsets, clock.now())
+    jobs.plan_monthly_topic(
+        db, settings.announce_channel, settings.announce_at, settings.timezone, clock.now()
+    )
     dispatcher.run_once()
 
 

@@ -35,6 +35,14 @@ def build_scheduler(
         next_run_time=datetime.now(UTC),  # at start-up first: the bot may have been down
     )
     scheduler.add_job(
+        lambda: jobs.plan_monthly_topic(
+            db, settings.announce_channel, settings.announce_at, settings.timezone, clock()
+        ),
+        IntervalTrigger(seconds=PLAN_EVERY_S),
+        id="plan-monthly-topic",
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
         dispatcher.run_once,
         IntervalTrigger(seconds=DISPATCH_EVERY_S),
         id="dispatch-deliveries",

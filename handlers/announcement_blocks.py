@@ -7,7 +7,7 @@ live counts, and add-to-calendar links. Counts are part of the text too, for scr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,7 +75,7 @@ class AnnouncementFacts:
     google_url: str
     outlook_url: str
     cancelled: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    check_in: bool = False  # from shortly before the start: a "Check in" button
 
 
 def buttons_for(format: str) -> list[str]:
@@ -167,6 +167,22 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
             ],
         }
     )
+    if facts.check_in:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"check-in:{facts.meeting_key}"[:255],
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": CHECK_IN,
+                        "text": {"type": "plain_text", "text": "Check in"},
+                        "value": facts.meeting_key,
+                        "accessibility_label": "Record that you are attending this meeting",
+                    }
+                ],
+            }
+        )
     blocks.append(
         {
             "type": "actions",
@@ -187,3 +203,68 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
         }
     )
     return Message(text=" ".join(plain), blocks=blocks)
+
+
+def notice(text: str) -> list[dict[str, Any]]:
+    return [section(text)]
+
+
+def monthly_topic(
+    *,
+    title: str,
+    summary: str,
+    month_label: str,
+    meeting: AnnouncementFacts | None,
+    resources: list[ResourceLine],
+    zone: ZoneInfo,
+) -> Message:
+    """The month's topic, in the announcement channel, on the configured day."""
+    blocks: list[dict[str, Any]] = [header(f"{month_label}: {title}")]
+    plain = [f"This month's working-group topic ({month_label}): {title}."]
+    if summary:
+        blocks.append(section(escape(summary)))
+        plain.append(summary)
+    if meeting:
+        how = FORMAT_WORDS.get(meeting.format, meeting.format)
+        blocks.append(section(f"*Meeting:* {date_token(meeting.starts_at, zone)} ({how})."))
+        plain.append(f"Meeting: {plain_date(meeting.starts_at, zone)} ({how}).")
+    if resources:
+        rendered = [resource_line(resource) for resource in resources]
+        blocks.append(section("*Resources*\n" + "\n".join(m for m, _ in rendered)))
+        plain.append("Resources: " + "; ".join(p for _, p in rendered))
+    blocks.append(
+        context("`/dei-topic` shows the meeting and your RSVP; `/dei-topic help` shows more.")
+    )
+    return Message(text=" ".join(plain), blocks=blocks)
+
+
+CONFIRMATIONS = {
+    "going-in-person": "You're going, in person",
+    "going-online": "You're going, online",
+    "maybe": "You're a maybe",
+    "not-going": "You can't make it; thanks for letting us know",
+}
+
+
+def rsvp_confirmation(
+    *, state: str, title: str, starts_at: datetime, zone: ZoneInfo, position: int | None
+) -> Message:
+    when = plain_date(starts_at, zone)
+    if state.startswith("waitlisted"):
+        where = "in person" if state.endswith("in-person") else "online"
+        line = (
+            f"The {where} seats for {title} ({when}) are full: you are number {position} on "
+            "the waitlist. If a seat frees up you get it, and a direct message."
+        )
+    else:
+        line = f"{CONFIRMATIONS.get(state, state)}: {title}, {when}."
+        if state != "not-going":
+            line += (
+                " You'll get a reminder before it starts (`/dei-topic reminders off` stops them)."
+            )
+    return Message(text=line, blocks=[section(escape(line))])
+
+
+def rsvp_refused(title: str, reason: str) -> Message:
+    text = f"Your RSVP for {title} was not changed: {reason}"
+    return Message(text=text, blocks=[section(escape(text))])

@@ -31,8 +31,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers import reminders
-from handlers.reminders import Outgoing
-from storage import deliveries, members
+from handlers.outgoing import Later, Outgoing
+from storage import announcements as announcement_kinds
+from storage import deliveries, meetings, members
 from storage.database import Database
 from storage.models import Delivery, DeliveryState
 from storage.reminder_plans import FAILURE_NOTICE, failure_notices
@@ -41,6 +42,8 @@ log = logging.getLogger("dei_bot.dispatcher")
 
 EVENT_TYPE = "dei_bot_delivery"
 POST = "chat.postMessage"
+UPDATE = "chat.update"
+EDITS = (announcement_kinds.ANNOUNCEMENT_UPDATE,)
 HISTORY = "conversations.history"
 OPEN_DM = "conversations.open"
 PROFILE = "users.info"
@@ -159,6 +162,17 @@ class Dispatcher:
             log.info("dispatch: %s", report.summary())
         return report
 
+    def deliver_now(self, key: str) -> DispatchReport:
+        """Sends one row at once, whatever its due time (`dei-bot announce`)."""
+        report = DispatchReport()
+        with self.db.transaction(write=True) as session:
+            rows = deliveries.claim_keys(
+                session, [key], now=self.clock(), worker=self.worker, lease=self.tuning.lease
+            )
+        for row in rows:
+            self.deliver(row, report, self.clock() + self.tuning.budget)
+        return report
+
     def claim(self) -> list[Delivery]:
         now = self.clock()
         with self.db.transaction(write=True) as session:
@@ -181,6 +195,8 @@ class Dispatcher:
             return
         # Where it was when a 429 came: it decides what the row's state must say.
         phase = "history" if row.state == DeliveryState.SENDING else "prepare"
+        if row.kind in EDITS:
+            phase = "prepare"  # an edit made twice is the same edit: no need to look back
         try:
             if phase == "history":
                 found = self.find_in_history(row)
@@ -194,6 +210,10 @@ class Dispatcher:
                 outgoing = reminders.compose(session, row, self.clock(), self.group_zone, member)
                 if isinstance(outgoing, reminders.Unwanted):
                     self.record_unwanted(session, row, outgoing, report)
+                    return
+                if isinstance(outgoing, Later):
+                    deliveries.release(session, row.id, at=outgoing.until, now=self.clock())
+                    report.add("deferred")
                     return
                 if not deliveries.begin_attempt(
                     session, row.id, worker=self.worker, now=self.clock()
@@ -269,6 +289,10 @@ class Dispatcher:
                 raise Uncertain(f"{method}: {type(error).__name__}") from error
 
     def post(self, row: Delivery, channel: str, outgoing: Outgoing) -> tuple[str, str]:
+        if outgoing.update is not None:
+            channel, ts = outgoing.update
+            self.call(UPDATE, channel=channel, ts=ts, text=outgoing.text, blocks=outgoing.blocks)
+            return channel, ts
         response = self.call(
             POST,
             channel=channel,
@@ -347,6 +371,8 @@ class Dispatcher:
             )
             if channel != cached_dm and channel.startswith("D") and row.recipient[0] in "UW":
                 members.record_dm_channel(session, row.recipient, channel)
+            if row.kind == announcement_kinds.MEETING_ANNOUNCEMENT:
+                meetings.record_announcement(session, str(row.payload.get("meeting")), channel, ts)
         report.add("sent")
         if from_history:
             report.add("found_in_history")

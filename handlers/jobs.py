@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from storage import reminder_plans
+from storage import announcements, reminder_plans
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.config import MonthlySchedule
 
 log = logging.getLogger("dei_bot.jobs")
 
@@ -20,3 +25,18 @@ def plan_upcoming_reminders(db: Database, offsets: Sequence[timedelta], now: dat
     if changed:
         log.info("planned or updated %d reminder(s)", changed)
     return changed
+
+
+def plan_monthly_topic(
+    db: Database, channel: str | None, schedule: MonthlySchedule, zone: ZoneInfo, now: datetime
+) -> None:
+    """This month's and next month's topic announcement, each a ledger row with the month in
+    its key: posted once however many processes plan it, and whenever they restart."""
+    if not channel:
+        return
+    local = now.astimezone(zone)
+    following = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    with db.transaction(write=True) as session:
+        for year, month in ((local.year, local.month), following):
+            at = schedule.occurrence(year, month, zone).astimezone(UTC)
+            announcements.plan_topic_announcement(session, f"{year}-{month:02d}", channel, at, now)

@@ -6,14 +6,14 @@ whose cause went away (a cancelled session, a changed RSVP, reminders turned off
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from handlers import reminder_blocks
+from handlers import announcements, reminder_blocks
+from handlers.outgoing import Later, Outgoing, Unwanted
+from storage import announcements as announcement_kinds
 from storage import coaching, meetings, members, rsvps, topics
 from storage.models import CoachingSession, Delivery, Member
 from storage.reminder_plans import (
@@ -24,18 +24,6 @@ from storage.reminder_plans import (
     SESSION_CANCELLED,
     WANTS_REMINDERS,
 )
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    text: str
-    blocks: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Unwanted:
-    reason: str
-    expired: bool = False  # too late to be useful, rather than no longer wanted
 
 
 def zone_of(session: Session, user_id: str, fallback: ZoneInfo) -> ZoneInfo:
@@ -53,8 +41,11 @@ def member_zone(member: Member | None, fallback: ZoneInfo) -> ZoneInfo:
 
 def compose(
     session: Session, row: Delivery, now: datetime, group_zone: ZoneInfo, member: Member | None
-) -> Outgoing | Unwanted:
+) -> Outgoing | Unwanted | Later:
     """`member` is the recipient's cached profile and choices (None: nothing known yet)."""
+    if row.kind in announcement_kinds.KINDS:
+        # Posted in a channel: the date token shows each reader their own zone.
+        return announcements.compose(session, row, now, member_zone(member, group_zone))
     zone = member_zone(member, group_zone)
     wants_reminders = member is None or member.reminders_enabled
     if row.kind == MEETING_REMINDER:

@@ -21,6 +21,13 @@ ANNOUNCEMENT_UPDATE = "announcement-update"
 TOPIC_ANNOUNCEMENT = "topic-announcement"
 WAITLIST_PROMOTION = "waitlist-promotion"
 MEETING_CANCELLED = "meeting-cancelled"
+KINDS = (
+    MEETING_ANNOUNCEMENT,
+    ANNOUNCEMENT_UPDATE,
+    TOPIC_ANNOUNCEMENT,
+    WAITLIST_PROMOTION,
+    MEETING_CANCELLED,
+)
 # chat.update is Tier 3 (about 50 a minute): one edit per announcement per window at most.
 UPDATE_WINDOW = timedelta(seconds=3)
 

@@ -37,21 +37,32 @@ def plan(
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> Delivery:
-    """Creates the row, or moves an unsent one to its new due time. A sent row stays sent."""
+    """Creates the row, or moves an unsent one to its new due time. A sent row stays sent.
+
+    Creating is one INSERT … ON CONFLICT DO NOTHING: two processes planning the same message at
+    once (both reconciling at start-up, say) make one row, and neither fails.
+    """
     row = session.exec(select(Delivery).where(Delivery.key == key)).first()
     if row is None:
-        row = Delivery(
-            key=key,
-            kind=kind,
-            recipient=recipient,
-            due_at=due_at,
-            next_attempt_at=due_at,
-            payload=payload or {},
-            created_at=now,
-            updated_at=now,
+        dialect = session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+        session.execute(
+            insert(Delivery)
+            .values(
+                key=key,
+                kind=kind,
+                recipient=recipient,
+                due_at=due_at,
+                next_attempt_at=due_at,
+                state=DeliveryState.PENDING.value,
+                attempts=0,
+                payload=payload or {},
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
         )
-        session.add(row)
-        return row
+        return session.exec(select(Delivery).where(Delivery.key == key)).one()
     if row.state in (DeliveryState.SENT.value, DeliveryState.SENDING.value):
         return row
     moved = row.due_at != due_at
@@ -95,6 +106,31 @@ def open_keys(session: Session, prefix: str) -> list[str]:
             .where(col(Delivery.state).in_(OPEN_STATES))
         )
     )
+
+
+def claim_keys(
+    session: Session, keys: Sequence[str], *, now: datetime, worker: str, lease: timedelta
+) -> list[Delivery]:
+    """Leases these rows if they are due or waiting (`dei-bot announce`: this one, now)."""
+    rows = list(
+        session.exec(
+            select(Delivery)
+            .where(col(Delivery.key).in_(list(keys)))
+            .where(
+                or_(
+                    (col(Delivery.state) == DeliveryState.PENDING.value)
+                    & (or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)),
+                    (col(Delivery.state) == DeliveryState.SENDING.value)
+                    & (col(Delivery.lease_until) < now),
+                )
+            )
+            .with_for_update()
+        )
+    )
+    for row in rows:
+        row.lease_until, row.leased_by = now + lease, worker
+        session.add(row)
+    return rows
 
 
 def claim_due(

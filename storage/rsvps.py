@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from storage.models import Rsvp
+from storage.models import Meeting, Rsvp
 
 # Both back ends speak INSERT … ON CONFLICT; each dialect has its own construct for it.
 UPSERTS: dict[str, Callable[..., Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -39,3 +40,90 @@ def record(session: Session, meeting_id: int, user_id: str, state: str, now: dat
     # RETURNING yields a row only when one was written; rowcount is not reliable here on every
     # driver once RETURNING is involved.
     return session.execute(upsert.returning(col(Rsvp.id))).first() is not None
+
+
+GOING = {"in-person": "going-in-person", "online": "going-online"}
+WAITLISTED = {"in-person": "waitlisted-in-person", "online": "waitlisted-online"}
+FORMAT_OF = {state: fmt for fmt, state in (*GOING.items(), *WAITLISTED.items())}
+
+
+@dataclass(frozen=True)
+class Click:
+    """What a click did: the member's state now, and who a freed seat went to."""
+
+    state: str
+    changed: bool
+    promoted: list[str] = field(default_factory=list)
+    waitlist_position: int | None = None
+
+
+def capacity_of(meeting: Meeting, fmt: str) -> int | None:
+    return meeting.capacity_in_person if fmt == "in-person" else meeting.capacity_online
+
+
+def counts(session: Session, meeting_id: int) -> dict[str, int]:
+    rows = session.exec(
+        select(Rsvp.state, func.count()).where(Rsvp.meeting_id == meeting_id).group_by(Rsvp.state)
+    )
+    return {state: int(number) for state, number in rows}
+
+
+def waitlist(session: Session, meeting_id: int, fmt: str) -> list[Rsvp]:
+    """First come, first served: ordered by when each joined the waitlist."""
+    return list(
+        session.exec(
+            select(Rsvp)
+            .where(Rsvp.meeting_id == meeting_id)
+            .where(Rsvp.state == WAITLISTED[fmt])
+            .order_by(col(Rsvp.updated_at), col(Rsvp.id))
+        )
+    )
+
+
+def lock_meeting(session: Session, meeting_id: int) -> Meeting | None:
+    """Clicks on one meeting take turns (seat counts are read, then written). PostgreSQL: the
+    meeting row's lock; SQLite: the caller's BEGIN IMMEDIATE already made this the only writer."""
+    statement = select(Meeting).where(Meeting.id == meeting_id)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
+
+
+def click(session: Session, meeting: Meeting, user_id: str, wanted: str, now: datetime) -> Click:
+    """A member's RSVP click, with capacity: past a format's capacity, the member joins that
+    format's waitlist; a seat freed by anyone goes to the first on the waitlist."""
+    assert meeting.id is not None
+    locked = lock_meeting(session, meeting.id) or meeting
+    current = state_of(session, meeting.id, user_id)
+    state = wanted
+    fmt = FORMAT_OF.get(wanted)
+    if fmt is not None:
+        capacity = capacity_of(locked, fmt)
+        if current in (GOING[fmt], WAITLISTED[fmt]):
+            state = current  # clicking "going" again keeps the seat, or the place in line
+        elif capacity is not None and counts(session, meeting.id).get(GOING[fmt], 0) >= capacity:
+            state = WAITLISTED[fmt]
+    changed = record(session, meeting.id, user_id, state, now)
+    promoted = promote(session, locked, now)
+    position = None
+    if state in WAITLISTED.values():
+        line = [row.user_id for row in waitlist(session, meeting.id, FORMAT_OF[state])]
+        position = line.index(user_id) + 1 if user_id in line else None
+    return Click(state=state, changed=changed, promoted=promoted, waitlist_position=position)
+
+
+def promote(session: Session, meeting: Meeting, now: datetime) -> list[str]:
+    """Fills free seats from the waitlists, in order; returns who got one."""
+    assert meeting.id is not None
+    promoted: list[str] = []
+    for fmt in ("in-person", "online"):
+        capacity = capacity_of(meeting, fmt)
+        free = (
+            len(waitlist(session, meeting.id, fmt))
+            if capacity is None
+            else capacity - counts(session, meeting.id).get(GOING[fmt], 0)
+        )
+        for row in waitlist(session, meeting.id, fmt)[: max(0, free)]:
+            record(session, meeting.id, row.user_id, GOING[fmt], now)
+            promoted.append(row.user_id)
+    return promoted

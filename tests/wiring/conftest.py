@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,10 +102,11 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str], log_path: Path)
     raise AssertionError(f"dei-bot did not become healthy:\n{log_path.read_text()}")
 
 
-@pytest.fixture
-def bot(tmp_path: Path, standin: SlackStandIn) -> Iterator[BotProcess]:
+@contextmanager
+def running_bot(tmp_path: Path, standin: SlackStandIn, **extra: str) -> Iterator[BotProcess]:
+    """`dei-bot run --http` on a fresh SQLite database, with `extra` settings."""
     database_url = f"sqlite:///{tmp_path / 'dei-bot.db'}"
-    env = bot_environment(standin, database_url)
+    env = bot_environment(standin, database_url, **extra)
     upgraded = dei_bot("db", "upgrade", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     port = free_port()
@@ -142,3 +144,9 @@ def bot(tmp_path: Path, standin: SlackStandIn) -> Iterator[BotProcess]:
         except subprocess.TimeoutExpired:
             process.kill()
         db.dispose()
+
+
+@pytest.fixture
+def bot(tmp_path: Path, standin: SlackStandIn) -> Iterator[BotProcess]:
+    with running_bot(tmp_path, standin) as running:
+        yield running

@@ -1,0 +1,129 @@
+"""What announcements say, composed when the dispatcher sends them (see handlers/reminders.py).
+
+The post and every later edit are built from the database at that moment: the counts an edit
+shows are the counts when it goes out, so the last edit always shows the final counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers import announcement_blocks, calendar_links
+from handlers.blocks import ResourceLine
+from handlers.outgoing import Later, Outgoing, Unwanted
+from storage import announcements, meetings, resources, rsvps, topics
+from storage.models import Delivery, Meeting
+
+CHECK_IN_OPENS = timedelta(minutes=15)
+
+
+def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
+    topic = topics.by_id(session, meeting.topic_id)
+    if topic is None or topic.tbd:
+        return []
+    return [
+        ResourceLine(r.title, r.url, r.kind, r.summary, c.name if c else None)
+        for r, c in resources.for_topic(session, topic)
+    ]
+
+
+def facts(
+    session: Session, meeting: Meeting, now: datetime
+) -> announcement_blocks.AnnouncementFacts:
+    assert meeting.id is not None
+    topic = topics.by_id(session, meeting.topic_id)
+    title = topic.title if topic and not topic.tbd else "Working-group meeting"
+    tally = rsvps.counts(session, meeting.id)
+    event = calendar_links.CalendarEvent(
+        uid=f"{meeting.key}@dei-bot",
+        title=f"DEI working group: {title}",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        description="; ".join(meeting.agenda)[:500],
+        location=meeting.location,
+        url=meeting.join_url,
+    )
+    return announcement_blocks.AnnouncementFacts(
+        meeting_key=meeting.key,
+        title=title,
+        summary=topic.summary if topic else "",
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        format=meeting.format,
+        location=meeting.location,
+        join_url=meeting.join_url,
+        agenda=list(meeting.agenda),
+        resources=resource_lines(session, meeting),
+        counts=announcement_blocks.Counts(
+            going_in_person=tally.get("going-in-person", 0),
+            going_online=tally.get("going-online", 0),
+            maybe=tally.get("maybe", 0),
+            not_going=tally.get("not-going", 0),
+            waitlisted_in_person=tally.get("waitlisted-in-person", 0),
+            waitlisted_online=tally.get("waitlisted-online", 0),
+        ),
+        capacity_in_person=meeting.capacity_in_person,
+        capacity_online=meeting.capacity_online,
+        google_url=calendar_links.google_calendar_url(event),
+        outlook_url=calendar_links.outlook_calendar_url(event),
+        cancelled=meeting.cancelled_at is not None,
+        check_in=meeting.starts_at - CHECK_IN_OPENS <= now <= meeting.ends_at + timedelta(days=1),
+    )
+
+
+def compose(
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+) -> Outgoing | Later | Unwanted:
+    if row.kind == announcements.TOPIC_ANNOUNCEMENT:
+        return monthly_topic(session, row, now, zone)
+    meeting = meetings.by_key(session, str(row.payload.get("meeting")))
+    if meeting is None:
+        return Unwanted("the meeting no longer exists")
+    if row.kind == announcements.MEETING_ANNOUNCEMENT:
+        if meeting.cancelled_at is not None:
+            return Unwanted("the meeting was cancelled before it was announced")
+        message = announcement_blocks.meeting_announcement(facts(session, meeting, now), zone)
+        return Outgoing(message.text, message.blocks)
+    if row.kind == announcements.ANNOUNCEMENT_UPDATE:
+        posted = announcements.posted_message(session, meeting.key)
+        if posted is None:
+            return Unwanted("the announcement was never posted")
+        last = announcements.last_update_sent_at(session, meeting.key)
+        if last is not None and now < last + announcements.UPDATE_WINDOW:
+            return Later(last + announcements.UPDATE_WINDOW)
+        message = announcement_blocks.meeting_announcement(facts(session, meeting, now), zone)
+        return Outgoing(message.text, message.blocks, update=posted)
+    if row.kind == announcements.WAITLIST_PROMOTION:
+        assert meeting.id is not None
+        state = rsvps.state_of(session, meeting.id, row.recipient)
+        if meeting.cancelled_at is not None or state not in rsvps.GOING.values():
+            return Unwanted("the seat is no longer theirs")
+        if now >= meeting.starts_at:
+            return Unwanted("the meeting had already started", expired=True)
+    text = str(row.payload.get("text", ""))
+    return Outgoing(text, announcement_blocks.notice(text))
+
+
+def monthly_topic(
+    session: Session, row: Delivery, now: datetime, zone: ZoneInfo
+) -> Outgoing | Unwanted:
+    month = str(row.payload.get("month"))
+    topic = topics.for_month(session, month)
+    if topic is None or topic.tbd:
+        return Unwanted(f"no topic is chosen for {month}")
+    meeting = meetings.next_for_topic(session, topic, now)
+    message = announcement_blocks.monthly_topic(
+        title=topic.title,
+        summary=topic.summary,
+        month_label=datetime.strptime(month, "%Y-%m").strftime("%B %Y"),
+        meeting=facts(session, meeting, now) if meeting else None,
+        resources=[
+            ResourceLine(r.title, r.url, r.kind, r.summary, c.name if c else None)
+            for r, c in resources.for_topic(session, topic)
+        ],
+        zone=zone,
+    )
+    return Outgoing(message.text, message.blocks)

@@ -1,0 +1,90 @@
+"""RSVP buttons, on the announcement and on `/dei-topic`: one row per (meeting, member)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+
+from handlers import announcement_blocks
+from handlers.announcement_blocks import RSVP_STATES
+from handlers.blocks import Message
+from handlers.commands import Clock
+from storage import announcements, meetings, reminder_plans, rsvps, topics
+from storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
+    for action_id in RSVP_STATES:
+        app.action(action_id)(partial(answer_rsvp, db=db, settings=settings, clock=clock))
+    # Link buttons open the browser, and Slack still tells the app: acknowledge, nothing more.
+    app.action(re.compile(f"^{announcement_blocks.CALENDAR_LINK}"))(acknowledge)
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def answer_rsvp(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    *,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    ack()  # Slack gives us 3 s; the click is stored right after
+    user = body["user"]["id"]
+    message = record_click(
+        db, settings, str(action.get("value", "")), user, RSVP_STATES[action["action_id"]], clock()
+    )
+    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+
+
+def record_click(
+    db: Database, settings: Settings, meeting_key: str, user: str, wanted: str, now: datetime
+) -> Message:
+    """The click, its waitlist promotions, reminders and the announcement's counts: one
+    transaction, so a crash leaves all of it or none."""
+    with db.transaction(write=True) as session:
+        meeting = meetings.by_key(session, meeting_key)
+        if meeting is None or meeting.id is None:
+            return announcement_blocks.rsvp_refused("this meeting", "it no longer exists.")
+        topic = topics.by_id(session, meeting.topic_id)
+        title = topic.title if topic and not topic.tbd else "the working-group meeting"
+        if meeting.cancelled_at is not None:
+            return announcement_blocks.rsvp_refused(title, "the meeting was cancelled.")
+        if now >= meeting.starts_at:
+            return announcement_blocks.rsvp_refused(
+                title, "the meeting has already started. Coordinators can update attendance."
+            )
+        outcome = rsvps.click(session, meeting, user, wanted, now)
+        for promoted in outcome.promoted:
+            announcements.notify(
+                session,
+                f"promotion:{meeting.key}:{promoted}:{int(now.timestamp())}",
+                announcements.WAITLIST_PROMOTION,
+                promoted,
+                f"Good news: a seat opened up and it is yours. You're going to {title}. "
+                "If you can't make it after all, click \"Can't make it\" on the announcement.",
+                now,
+                meeting=meeting.key,
+            )
+        if outcome.changed or outcome.promoted:
+            reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
+            announcements.plan_refresh(session, meeting, now)
+        return announcement_blocks.rsvp_confirmation(
+            state=outcome.state,
+            title=title,
+            starts_at=meeting.starts_at,
+            zone=settings.timezone,
+            position=outcome.waitlist_position,
+        )
