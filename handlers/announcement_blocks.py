@@ -86,6 +86,23 @@ def buttons_for(format: str) -> list[str]:
     return [GOING_IN_PERSON, GOING_ONLINE, MAYBE, NOT_GOING]
 
 
+def rsvp_actions(meeting_key: str, format: str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": f"rsvp:{meeting_key}"[:255],
+        "elements": [
+            {
+                "type": "button",
+                "action_id": action,
+                "text": {"type": "plain_text", "text": BUTTON_WORDS[action]},
+                "value": meeting_key,
+                **({"style": "primary"} if action != NOT_GOING else {}),
+            }
+            for action in buttons_for(format)
+        ],
+    }
+
+
 def seats(going: int, capacity: int | None, waitlisted: int) -> str:
     if capacity is None:
         return f"{going}"
@@ -151,22 +168,7 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
     counts = count_line(facts)
     blocks.append(context(counts))
     plain.append(counts + ".")
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": f"rsvp:{facts.meeting_key}"[:255],
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": action,
-                    "text": {"type": "plain_text", "text": BUTTON_WORDS[action]},
-                    "value": facts.meeting_key,
-                    **({"style": "primary"} if action != NOT_GOING else {}),
-                }
-                for action in buttons_for(facts.format)
-            ],
-        }
-    )
+    blocks.append(rsvp_actions(facts.meeting_key, facts.format))
     if facts.check_in:
         blocks.append(
             {

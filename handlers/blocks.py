@@ -188,6 +188,7 @@ def this_months_topic(
     meeting: MeetingFacts | None,
     resources: list[ResourceLine],
     zone: ZoneInfo,
+    rsvp_buttons: dict[str, Any] | None = None,
 ) -> Message:
     if topic_title is None:
         text = (
@@ -219,6 +220,8 @@ def this_months_topic(
         rendered = [resource_line(resource) for resource in resources]
         blocks.append(section("*Resources for this topic*\n" + "\n".join(m for m, _ in rendered)))
         plain.append("Resources: " + "; ".join(p for _, p in rendered))
+    if meeting and rsvp_buttons:
+        blocks.append(rsvp_buttons)
     return Message(text=" ".join(plain), blocks=blocks)
 
 

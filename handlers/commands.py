@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from handlers import blocks, coaching_work
+from handlers import announcement_blocks, blocks, coaching_work
 from handlers.blocks import Message
 from storage import meetings, resources, rsvps, topics
 from storage.database import Database
@@ -91,7 +91,10 @@ def this_months_topic(db: Database, settings: Settings, user: str, now: datetime
         topic = topics.for_month(session, month)
         meeting = meetings.next_upcoming(session, now.astimezone(UTC))
         facts = None
+        buttons = None
         if meeting and meeting.id is not None:
+            if now < meeting.starts_at:
+                buttons = announcement_blocks.rsvp_actions(meeting.key, meeting.format)
             facts = blocks.MeetingFacts(
                 starts_at=meeting.starts_at,
                 format=meeting.format,
@@ -117,6 +120,7 @@ def this_months_topic(db: Database, settings: Settings, user: str, now: datetime
         meeting=facts,
         resources=lines,
         zone=settings.timezone,
+        rsvp_buttons=buttons,
     )
 
 

@@ -117,6 +117,7 @@ def test_this_months_topic_with_meeting_rsvp_and_resources(
     assert "<!date^" in rendered
     assert "<!channel>" not in rendered
     assert "Flossmoor" in rendered
+    assert '"action_id": "rsvp_going_online"' in rendered and '"value": "wg-next"' in rendered
 
 
 def test_calendar_marks_tbd_months(bot: BotProcess, standin: SlackStandIn) -> None:
