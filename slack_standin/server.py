@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from slack_standin.reference import MethodSpec, load_reference
+from slack_standin.socket_mode import SocketAck, SocketEnvelope, SocketMode
 from slack_standin.workspace import (
     USER_ID,
     SlackError,
@@ -41,6 +42,9 @@ MAX_BODY = 16 * 1024 * 1024
 MAX_HEADERS = 100
 # Bot tokens are xoxb-, user tokens xoxp-, and Socket Mode's app-level tokens xapp-.
 TOKEN_PREFIXES = ("xox", "xapp-")
+APP_TOKEN_PREFIX = "xapp-"
+# The methods that take an app-level token, and no other kind; every other method refuses one.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
 
@@ -268,9 +272,12 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith("/api/"):
                 args, parse_error = parse_args(split.query, self.headers.get("Content-Type"), body)
                 token = _bearer(self.headers.get("Authorization"))
+                in_header = token is not None
                 if token is None and isinstance(args.get("token"), str):
                     token = args["token"]
-                answer = standin._api_call(path[len("/api/") :], args, token, parse_error)
+                answer = standin._api_call(
+                    path[len("/api/") :], args, token, parse_error, token_in_header=in_header
+                )
             elif path.startswith("/respond/") and self.command == "POST":
                 answer = standin._response_post(
                     path[len("/respond/") :], body, self.headers.get("Content-Type")
@@ -469,6 +476,8 @@ class SlackStandIn:
         self._latency: dict[str | None, float] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode = SocketMode(self._changed, self.app_id)
+        self._workspace.handlers["apps.connections.open"] = self._socket_mode.connections_open
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -484,6 +493,7 @@ class SlackStandIn:
             daemon=True,
         )
         self._thread.start()
+        self._socket_mode.enable()
         return self
 
     def stop(self) -> None:
@@ -495,6 +505,8 @@ class SlackStandIn:
             thread.join(timeout=5)
         server.server_close()
         server.close_open_connections()
+        # After the Web API: an app told to go away must not get a new connection URL.
+        self._socket_mode.stop()
         self._server = None
         self._thread = None
 
@@ -630,8 +642,10 @@ class SlackStandIn:
             self._latency.clear()
 
     def reset(self) -> None:
-        """Forget calls, responses, messages, views and faults; keep users and channels."""
+        """Forget calls, responses, messages, views, faults and Socket Mode envelopes and
+        acknowledgements; keep users, channels and open Socket Mode connections."""
         with self._lock:
+            self._socket_mode.forget()
             self._calls.clear()
             self._responses.clear()
             self._faults.clear()
@@ -706,10 +720,75 @@ class SlackStandIn:
                 raise TimeoutError(f"{got} of {count} responses within {timeout} s")
             return self.responses(key)
 
+    # -- Socket Mode ----------------------------------------------------------------------------
+
+    def socket_connections(self) -> int:
+        """Socket Mode connections open now (each from a URL ``apps.connections.open`` gave)."""
+        return self._socket_mode.connections()
+
+    def wait_for_socket(self, timeout: float = 5.0, *, count: int = 1) -> int:
+        """Block until at least ``count`` Socket Mode connections are open; return how many."""
+        return self._socket_mode.wait_for_connections(count, timeout)
+
+    def socket_request(
+        self,
+        type: str,
+        payload: dict[str, Any],
+        *,
+        timeout: float = 5.0,
+        accepts_response_payload: bool | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> dict[str, Any] | None:
+        """Send an envelope over the newest connection and wait for its acknowledgement.
+
+        ``type`` is ``slash_commands``, ``interactive`` or ``events_api``; ``payload`` is what
+        Slack would POST over HTTP, as a dict (a slash command's form fields, an interaction's
+        ``payload`` JSON, an ``event_callback`` body). Slash commands and interactions accept a
+        response payload: the acknowledgement's ``payload`` is returned, ``{}`` if it had none.
+        Events do not (Slack ignores any answer), and give None.
+
+        Raises TimeoutError if no connection opens, or nothing acknowledges the envelope, within
+        ``timeout`` seconds; ConnectionError if its connection closes first. Every envelope and
+        acknowledgement is in socket_envelopes() and socket_acks(), late ones too.
+        """
+        return self._socket_mode.request(
+            type,
+            payload,
+            timeout=timeout,
+            accepts_response_payload=accepts_response_payload,
+            retry_attempt=retry_attempt,
+            retry_reason=retry_reason,
+        )
+
+    def socket_envelopes(self) -> list[SocketEnvelope]:
+        return self._socket_mode.envelopes()
+
+    def socket_acks(self) -> list[SocketAck]:
+        return self._socket_mode.acks()
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> int:
+        """Send Slack's ``disconnect`` message to every connection; return how many got it.
+
+        Slack's SDKs then open a new connection (a new apps.connections.open) and close the old
+        one; the stand-in itself closes nothing.
+        """
+        return self._socket_mode.disconnect(reason)
+
+    def socket_ping(self, *, timeout: float = 5.0) -> int:
+        """Ping every connection; return how many answered with a pong within ``timeout``."""
+        return self._socket_mode.ping(timeout)
+
     # -- request handling (called from the HTTP threads) ----------------------------------------
 
     def _api_call(
-        self, method: str, args: dict[str, Any], token: str | None, parse_error: str | None
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        parse_error: str | None,
+        *,
+        token_in_header: bool = True,
     ) -> Answer:
         with self._lock:
             at = time.monotonic()
@@ -717,7 +796,7 @@ class SlackStandIn:
             if fault is not None:
                 answer = fault.answer()
             else:
-                answer = self._answer(method, args, token, parse_error)
+                answer = self._answer(method, args, token, parse_error, token_in_header)
             status, body, _ = answer
             self._calls.append(Call(method, args, token, at, status, body))
             self._changed.notify_all()
@@ -728,7 +807,12 @@ class SlackStandIn:
         return answer
 
     def _answer(
-        self, method: str, args: dict[str, Any], token: str | None, parse_error: str | None
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        parse_error: str | None,
+        token_in_header: bool = True,
     ) -> Answer:
         spec = self._reference.get(method)
         try:
@@ -737,9 +821,17 @@ class SlackStandIn:
             if parse_error is not None:
                 raise SlackError(parse_error)
             if spec.auth:
+                app_method = method in APP_TOKEN_METHODS
                 if not token:
-                    raise SlackError("not_authed")
+                    raise SlackError("missing_args" if app_method else "not_authed")
                 if not token.startswith(TOKEN_PREFIXES):
+                    raise SlackError("invalid_auth")
+                if token.startswith(APP_TOKEN_PREFIX) != app_method:
+                    # What Slack answers a bot token opening Socket Mode, or an app-level token
+                    # posting a message (not in the reference's lists of errors).
+                    raise SlackError("not_allowed_token_type")
+                if app_method and not token_in_header:
+                    # Slack takes the app-level token from the Authorization header only.
                     raise SlackError("invalid_auth")
             missing = [name for name in spec.required if is_blank(args.get(name))]
             if missing:
@@ -774,4 +866,4 @@ class SlackStandIn:
         return 200, {"ok": True}, {}
 
 
-__all__ = ["Call", "ResponsePost", "SlackStandIn", "parse_args"]
+__all__ = ["Call", "ResponsePost", "SlackStandIn", "SocketAck", "SocketEnvelope", "parse_args"]
