@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from handlers import announcement_blocks, calendar_links
 from handlers.blocks import ResourceLine
-from handlers.outgoing import Later, Outgoing, Unwanted
+from handlers.outgoing import Later, Outgoing, Unwanted, Upload
 from storage import announcements, meetings, resources, rsvps, topics
 from storage.models import Delivery, Meeting
 
@@ -30,14 +30,13 @@ def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
     ]
 
 
-def facts(
-    session: Session, meeting: Meeting, now: datetime
-) -> announcement_blocks.AnnouncementFacts:
-    assert meeting.id is not None
+def meeting_title(session: Session, meeting: Meeting) -> str:
     topic = topics.by_id(session, meeting.topic_id)
-    title = topic.title if topic and not topic.tbd else "Working-group meeting"
-    tally = rsvps.counts(session, meeting.id)
-    event = calendar_links.CalendarEvent(
+    return topic.title if topic and not topic.tbd else "Working-group meeting"
+
+
+def calendar_event(meeting: Meeting, title: str) -> calendar_links.CalendarEvent:
+    return calendar_links.CalendarEvent(
         uid=f"{meeting.key}@dei-bot",
         title=f"DEI working group: {title}",
         starts_at=meeting.starts_at,
@@ -46,6 +45,16 @@ def facts(
         location=meeting.location,
         url=meeting.join_url,
     )
+
+
+def facts(
+    session: Session, meeting: Meeting, now: datetime
+) -> announcement_blocks.AnnouncementFacts:
+    assert meeting.id is not None
+    topic = topics.by_id(session, meeting.topic_id)
+    title = meeting_title(session, meeting)
+    tally = rsvps.counts(session, meeting.id)
+    event = calendar_event(meeting, title)
     return announcement_blocks.AnnouncementFacts(
         meeting_key=meeting.key,
         title=title,
@@ -82,6 +91,8 @@ def compose(
     meeting = meetings.by_key(session, str(row.payload.get("meeting")))
     if meeting is None:
         return Unwanted("the meeting no longer exists")
+    if row.kind == announcements.CALENDAR_FILE:
+        return calendar_file(session, row, meeting, now)
     if row.kind == announcements.MEETING_ANNOUNCEMENT:
         if meeting.cancelled_at is not None:
             return Unwanted("the meeting was cancelled before it was announced")
@@ -105,6 +116,25 @@ def compose(
             return Unwanted("the meeting had already started", expired=True)
     text = str(row.payload.get("text", ""))
     return Outgoing(text, announcement_blocks.notice(text))
+
+
+def calendar_file(
+    session: Session, row: Delivery, meeting: Meeting, now: datetime
+) -> Outgoing | Unwanted:
+    if meeting.cancelled_at is not None:
+        return Unwanted("the meeting was cancelled")
+    event = calendar_event(meeting, meeting_title(session, meeting))
+    text = "Add this meeting to your calendar: open the attached .ics file."
+    return Outgoing(
+        text,
+        [],
+        upload=Upload(
+            filename=f"{meeting.key}.ics",
+            title=f"{event.title} (calendar file)",
+            content=calendar_links.ics(event, now=now),
+            thread_ts=str(row.payload.get("thread_ts", "")),
+        ),
+    )
 
 
 def monthly_topic(

@@ -43,7 +43,10 @@ log = logging.getLogger("dei_bot.dispatcher")
 EVENT_TYPE = "dei_bot_delivery"
 POST = "chat.postMessage"
 UPDATE = "chat.update"
-EDITS = (announcement_kinds.ANNOUNCEMENT_UPDATE,)
+UPLOAD = "files.upload_v2"
+# No message metadata to look for afterwards: an edit made twice is the same edit, and a file
+# shared twice after a crash is a small price (it carries no key Slack lets us search for).
+EDITS = (announcement_kinds.ANNOUNCEMENT_UPDATE, announcement_kinds.CALENDAR_FILE)
 HISTORY = "conversations.history"
 OPEN_DM = "conversations.open"
 PROFILE = "users.info"
@@ -293,6 +296,19 @@ class Dispatcher:
             channel, ts = outgoing.update
             self.call(UPDATE, channel=channel, ts=ts, text=outgoing.text, blocks=outgoing.blocks)
             return channel, ts
+        if outgoing.upload is not None:
+            upload = outgoing.upload
+            response = self.call(
+                UPLOAD,
+                channel=channel,
+                thread_ts=upload.thread_ts or None,
+                content=upload.content,
+                filename=upload.filename,
+                title=upload.title,
+                initial_comment=outgoing.text,
+            )
+            files = response.get("files") or [{}]
+            return channel, str(files[0].get("id", ""))  # a file has an id, not a ts
         response = self.call(
             POST,
             channel=channel,
@@ -372,7 +388,11 @@ class Dispatcher:
             if channel != cached_dm and channel.startswith("D") and row.recipient[0] in "UW":
                 members.record_dm_channel(session, row.recipient, channel)
             if row.kind == announcement_kinds.MEETING_ANNOUNCEMENT:
-                meetings.record_announcement(session, str(row.payload.get("meeting")), channel, ts)
+                meeting_key = str(row.payload.get("meeting"))
+                meetings.record_announcement(session, meeting_key, channel, ts)
+                announcement_kinds.plan_calendar_file(
+                    session, meeting_key, channel, ts, self.clock()
+                )
         report.add("sent")
         if from_history:
             report.add("found_in_history")

@@ -8,10 +8,21 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file shared in a thread (the meeting's .ics under its announcement)."""
+
+    filename: str
+    title: str
+    content: bytes
+    thread_ts: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
     blocks: list[dict[str, Any]]
     update: tuple[str, str] | None = None  # (channel, ts) of a message to edit instead of post
+    upload: Upload | None = None
 
 
 @dataclass(frozen=True)

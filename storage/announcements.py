@@ -21,7 +21,9 @@ ANNOUNCEMENT_UPDATE = "announcement-update"
 TOPIC_ANNOUNCEMENT = "topic-announcement"
 WAITLIST_PROMOTION = "waitlist-promotion"
 MEETING_CANCELLED = "meeting-cancelled"
+CALENDAR_FILE = "meeting-calendar-file"
 KINDS = (
+    CALENDAR_FILE,
     MEETING_ANNOUNCEMENT,
     ANNOUNCEMENT_UPDATE,
     TOPIC_ANNOUNCEMENT,
@@ -127,4 +129,19 @@ def notify(
         due_at=now,
         now=now,
         payload={"text": text, **payload},
+    )
+
+
+def plan_calendar_file(
+    session: Session, meeting_key: str, channel: str, ts: str, now: datetime
+) -> Delivery:
+    """The meeting's .ics, shared in the thread of its announcement once that is posted."""
+    return deliveries.plan(
+        session,
+        f"calendar-file:{meeting_key}",
+        kind=CALENDAR_FILE,
+        recipient=channel,
+        due_at=now,
+        now=now,
+        payload={"meeting": meeting_key, "thread_ts": ts},
     )

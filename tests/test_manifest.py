@@ -21,6 +21,8 @@ METHODS_USED = [
     "chat.postMessage",
     "chat.postEphemeral",
     "chat.update",
+    "files.getUploadURLExternal",
+    "files.completeUploadExternal",
     "conversations.open",
     "conversations.history",
     "conversations.info",
