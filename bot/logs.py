@@ -43,5 +43,7 @@ def configure_logging(secrets: Iterable[str] = (), level: int = logging.INFO) ->
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # The clock ticks every second; its "job executed" lines say nothing the dispatcher doesn't.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A long fan-out overlaps the next tick, which APScheduler skips and reports each second.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     # Alembic announces its dialect on every schema check; `dei-bot db upgrade` says what it did.
     logging.getLogger("alembic").setLevel(logging.WARNING)

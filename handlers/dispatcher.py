@@ -178,6 +178,9 @@ class Dispatcher:
 
     def claim(self) -> list[Delivery]:
         now = self.clock()
+        with self.db.transaction() as session:
+            if not deliveries.anything_due(session, now):
+                return []
         with self.db.transaction(write=True) as session:
             self.gates.until.update(deliveries.gates(session, now))
             if self.gates.closed(POST, now):

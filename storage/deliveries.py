@@ -276,6 +276,23 @@ def with_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:
     return list(session.exec(select(Delivery).where(col(Delivery.key).in_(list(keys)))))
 
 
+def anything_due(session: Session, now: datetime) -> bool:
+    """A read, without the write lock: most seconds nothing is due, and the claim can wait."""
+    due = session.exec(
+        select(Delivery.id)
+        .where(
+            or_(
+                (col(Delivery.state) == DeliveryState.PENDING.value)
+                & (col(Delivery.next_attempt_at) <= now),
+                (col(Delivery.state) == DeliveryState.SENDING.value)
+                & (col(Delivery.lease_until) < now),
+            )
+        )
+        .limit(1)
+    ).first()
+    return due is not None
+
+
 def next_due_at(session: Session) -> datetime | None:
     return session.exec(
         select(Delivery.next_attempt_at)
