@@ -142,6 +142,26 @@ def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
     return fields
 
 
+def uploaded_bytes(body: bytes, content_type: str | None) -> bytes | None:
+    """The file POSTed to an upload URL: the raw body, or a multipart form's file.
+
+    slack_sdk POSTs the raw bytes (urllib labels them form-urlencoded, which they are not);
+    Slack's own example, ``curl -F filename=@file``, sends a multipart form instead.
+    """
+    full_type = content_type or ""
+    if full_type.split(";", 1)[0].strip().lower() != "multipart/form-data":
+        return body
+    fields = _multipart(body, full_type)
+    for value in fields.values():
+        if isinstance(value, bytes):
+            return value
+    for name in ("filename", "file"):
+        value = fields.get(name)
+        if isinstance(value, str):
+            return value.encode("utf-8")
+    return None
+
+
 def parse_args(
     query: str, content_type: str | None, body: bytes
 ) -> tuple[dict[str, Any], str | None]:
@@ -282,6 +302,13 @@ class _Handler(BaseHTTPRequestHandler):
                 answer = standin._response_post(
                     path[len("/respond/") :], body, self.headers.get("Content-Type")
                 )
+            elif path.startswith("/upload/") and self.command == "POST":
+                # Slack's upload URLs answer in plain text, not JSON.
+                status, text = standin._upload(
+                    path[len("/upload/") :], body, self.headers.get("Content-Type")
+                )
+                self._send_bytes(status, text.encode(), "text/plain; charset=utf-8", {})
+                return
             else:
                 answer = 404, {"ok": False, "error": "not_found"}, {}
         except Exception:
@@ -292,8 +319,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
         data = json.dumps(payload, separators=(",", ":")).encode()
+        self._send_bytes(status, data, "application/json; charset=utf-8", headers)
+
+    def _send_bytes(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str]
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -478,6 +510,7 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
         self._socket_mode = SocketMode(self._changed, self.app_id)
         self._workspace.handlers["apps.connections.open"] = self._socket_mode.connections_open
+        self._workspace.handlers["files.getUploadURLExternal"] = self._get_upload_url
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -544,6 +577,10 @@ class SlackStandIn:
     def response_url(self, key: str) -> str:
         """A ``response_url`` for a test payload; what is POSTed there shows in responses(key)."""
         return f"{self.base_url}/respond/{quote(key, safe='')}"
+
+    def upload_url(self, file_id: str) -> str:
+        """Where ``files.getUploadURLExternal`` tells the app to POST the bytes of ``file_id``."""
+        return f"{self.base_url}/upload/{quote(file_id, safe='')}"
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -642,7 +679,7 @@ class SlackStandIn:
             self._latency.clear()
 
     def reset(self) -> None:
-        """Forget calls, responses, messages, views, faults and Socket Mode envelopes and
+        """Forget calls, responses, messages, views, files, faults and Socket Mode envelopes and
         acknowledgements; keep users, channels and open Socket Mode connections."""
         with self._lock:
             self._socket_mode.forget()
@@ -700,6 +737,17 @@ class SlackStandIn:
             view_id = self._workspace.home_views.get(user_id)
             view = self._workspace.views.get(view_id) if view_id else None
             return copy.deepcopy(view) if view is not None else None
+
+    def files(self) -> list[dict[str, Any]]:
+        """Files uploaded and completed (files.completeUploadExternal), oldest first.
+
+        Each has ``id``, ``name`` (the filename), ``title``, ``content`` (the bytes POSTed to the
+        upload URL), ``size``, ``channel`` (where it was shared; None if it was not),
+        ``channels`` (all of them, when ``channels`` named several), ``thread_ts``, ``ts`` (of
+        the file-share message) and ``initial_comment``.
+        """
+        with self._lock:
+            return self._workspace.file_records()
 
     def wait_for(
         self, method: str | None = None, *, count: int = 1, timeout: float = 5.0
@@ -852,6 +900,24 @@ class SlackStandIn:
         except SlackError as error:
             return 200, error.body(), {}
 
+    def _get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._workspace.files_get_upload_url_external(args)["file_id"]
+        return {"upload_url": self.upload_url(file_id), "file_id": file_id}
+
+    def _upload(self, file_id: str, body: bytes, content_type: str | None) -> tuple[int, str]:
+        """A POST to an upload URL: its bytes are kept until files.completeUploadExternal."""
+        data = uploaded_bytes(body, content_type)
+        with self._lock:
+            upload = self._workspace.pending_upload(file_id)
+            # An id never issued, or one already completed: its URL is spent.
+            if upload is None:
+                return 404, "Not Found"
+            if data is None:
+                return 400, "no file in the multipart form"
+            upload.content = data
+            self._changed.notify_all()
+        return 200, f"OK - {len(data)}"
+
     def _response_post(self, key: str, body: bytes, content_type: str | None) -> Answer:
         try:
             payload = json.loads(body) if body else None
@@ -866,4 +932,12 @@ class SlackStandIn:
         return 200, {"ok": True}, {}
 
 
-__all__ = ["Call", "ResponsePost", "SlackStandIn", "SocketAck", "SocketEnvelope", "parse_args"]
+__all__ = [
+    "Call",
+    "ResponsePost",
+    "SlackStandIn",
+    "SocketAck",
+    "SocketEnvelope",
+    "parse_args",
+    "uploaded_bytes",
+]

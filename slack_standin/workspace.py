@@ -14,9 +14,10 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from slack_standin import blockkit
@@ -28,9 +29,13 @@ TRIGGER_TTL = 3.0
 MAX_MPIM_USERS = 8
 HISTORY_DEFAULT_LIMIT = 100
 HISTORY_MAX_LIMIT = 999
+MAX_ALT_TEXT = 1000
+MAX_SHARE_CHANNELS = 100
 
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
 USER_ID = re.compile(r"[UW][A-Z0-9]+")
+# What files.completeUploadExternal takes as channel_id: no user ids, unlike chat.postMessage.
+SHARE_CHANNEL_ID = re.compile(r"[CGDZ][A-Z0-9]+")
 _TS = re.compile(r"(\d+)(?:\.(\d{1,6}))?")
 
 # zoneinfo only knows abbreviations; Slack shows the long names for the common zones.
@@ -112,6 +117,18 @@ def _str_arg(args: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "workspace"
 
@@ -161,6 +178,38 @@ class Stored:
         return out
 
 
+@dataclass
+class Upload:
+    """A file from files.getUploadURLExternal: its bytes once POSTed, where it was shared."""
+
+    id: str
+    name: str
+    length: int
+    created: int
+    alt_txt: str | None = None
+    content: bytes | None = None  # None until the upload URL received the bytes
+    completed: bool = False
+    title: str = ""
+    channels: list[str] = field(default_factory=list)
+    thread_ts: str | None = None
+    ts: str | None = None  # of the file-share message (the first, if shared in several places)
+    initial_comment: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "content": self.content if self.content is not None else b"",
+            "size": len(self.content or b""),
+            "channel": self.channels[0] if self.channels else None,
+            "channels": list(self.channels),
+            "thread_ts": self.thread_ts,
+            "ts": self.ts,
+            "initial_comment": self.initial_comment,
+        }
+
+
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -204,6 +253,7 @@ class Workspace:
             "chat.scheduledMessages.list": self.chat_scheduled_messages_list,
             "chat.getPermalink": self.chat_get_permalink,
             "conversations.open": self.conversations_open,
+            "files.completeUploadExternal": self.files_complete_upload_external,
             "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "conversations.info": self.conversations_info,
@@ -225,6 +275,7 @@ class Workspace:
         self.home_views: dict[str, str] = {}
         self.minted_triggers: dict[str, float] = {}
         self.used_triggers: set[str] = set()
+        self.uploads: dict[str, Upload] = {}
         self.users = {uid: u for uid, u in self.users.items() if not u.auto}
 
     # -- set-up ---------------------------------------------------------------------------------
@@ -846,6 +897,182 @@ class Workspace:
         if user is None:
             raise SlackError("user_not_found")
         return {"user": self.user_object(user, include_locale=truthy(args.get("include_locale")))}
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def files_get_upload_url_external(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A new file id; the stand-in adds the ``upload_url``, which needs its address."""
+        length = _positive_int(args["length"])
+        if length is None:
+            # Slack's word for a length of 0 (and for one that is no positive integer at all).
+            raise SlackError("missing_argument")
+        alt_txt = _str_arg(args, "alt_txt")
+        if alt_txt is not None and len(alt_txt) > MAX_ALT_TEXT:
+            raise SlackError("alt_txt_too_large")
+        file_id = self.next_id("F")
+        self.uploads[file_id] = Upload(
+            id=file_id,
+            name=str(args["filename"]),
+            length=length,
+            created=int(time.time()),
+            alt_txt=alt_txt or None,
+        )
+        return {"file_id": file_id}
+
+    def pending_upload(self, file_id: str) -> Upload | None:
+        """The upload whose URL takes bytes now: issued, and not completed yet."""
+        upload = self.uploads.get(file_id)
+        return upload if upload is not None and not upload.completed else None
+
+    def _share_targets(self, args: dict[str, Any]) -> dict[str, str | None]:
+        """Where the files go: each conversation id, with the user whose DM it is (if any)."""
+        targets: dict[str, str | None] = {}
+        channel_id = (_str_arg(args, "channel_id") or "").strip()
+        if channel_id:
+            if not SHARE_CHANNEL_ID.fullmatch(channel_id):
+                # Slack's answer to a user id (or a #name) here; the DM's D… id is what works.
+                raise invalid_arguments(
+                    "[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ "
+                    "[json-pointer:/channel_id]"
+                )
+            targets[channel_id] = None
+        for raw in (_str_arg(args, "channels") or "").split(","):
+            value = raw.strip()
+            if not value:
+                continue
+            if USER_ID.fullmatch(value):
+                # channels, unlike channel_id, takes user ids: the file goes to the DM with them.
+                targets.setdefault(self.dm_id(value), value)
+            elif SHARE_CHANNEL_ID.fullmatch(value):
+                targets.setdefault(value, None)
+            else:
+                raise SlackError("invalid_channel")
+        if len(targets) > MAX_SHARE_CHANNELS:
+            raise SlackError("channels_limit_exceeded")
+        return targets
+
+    def _completed_files(self, args: dict[str, Any]) -> list[tuple[Upload, str | None]]:
+        try:
+            items = json_value(args["files"])
+        except ValueError:
+            raise invalid_arguments("[ERROR] invalid JSON [json-pointer:/files]") from None
+        if not isinstance(items, list) or not items:
+            raise invalid_arguments("[ERROR] must be a non-empty array [json-pointer:/files]")
+        chosen: list[tuple[Upload, str | None]] = []
+        for index, item in enumerate(items):
+            file_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(file_id, str) or is_blank(file_id):
+                raise invalid_arguments(
+                    f"[ERROR] missing required field: id [json-pointer:/files/{index}]"
+                )
+            upload = self.pending_upload(file_id.strip())
+            # Never issued, its bytes never POSTed to the upload URL, or completed already.
+            if upload is None or upload.content is None:
+                raise SlackError("file_not_found")
+            if any(upload is seen for seen, _ in chosen):
+                continue
+            title = item.get("title")
+            chosen.append((upload, None if title is None else str(title)))
+        return chosen
+
+    def _file_object(self, upload: Upload) -> dict[str, Any]:
+        name = quote(upload.name, safe="")
+        private = f"https://files.slack.com/files-pri/{self.team_id}-{upload.id}"
+        permalink = f"https://{self.domain}.slack.com/files/{self.bot_user_id}/{upload.id}/{name}"
+        body: dict[str, Any] = {
+            "id": upload.id,
+            "created": upload.created,
+            "timestamp": upload.created,
+            "name": upload.name,
+            "title": upload.title,
+            # Slack works out the type after answering, as it shares the file: a fresh upload's
+            # type is still blank, and so are its shares and channels.
+            "mimetype": "",
+            "filetype": "",
+            "pretty_type": "",
+            "user": self.bot_user_id,
+            "user_team": self.team_id,
+            "editable": False,
+            "size": len(upload.content or b""),
+            "mode": "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": False,
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": f"{private}/{name}",
+            "url_private_download": f"{private}/download/{name}",
+            "media_display_type": "unknown",
+            "permalink": permalink,
+            "comments_count": 0,
+            "is_starred": False,
+            "shares": {},
+            "channels": [],
+            "groups": [],
+            "ims": [],
+            "has_more_shares": False,
+            "has_rich_preview": False,
+            "file_access": "visible",
+        }
+        if upload.alt_txt:
+            body["alt_txt"] = upload.alt_txt
+        return body
+
+    def _share_blocks(self, args: dict[str, Any]) -> list[dict[str, Any]] | None:
+        raw = args.get("blocks")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        try:
+            blocks = copy.deepcopy(json_value(raw))
+        except ValueError:
+            raise SlackError("invalid_blocks") from None
+        if not isinstance(blocks, list):
+            raise SlackError("invalid_blocks")
+        problems = blockkit.check_blocks(blocks, "/blocks", blockkit.MESSAGE_MAX_BLOCKS)
+        if problems:
+            raise SlackError("invalid_blocks", problems)
+        return blocks or None
+
+    def files_complete_upload_external(self, args: dict[str, Any]) -> dict[str, Any]:
+        chosen = self._completed_files(args)
+        targets = self._share_targets(args)
+        thread_ts = (_str_arg(args, "thread_ts") or "").strip() or None
+        if thread_ts and len(targets) > 1:
+            raise invalid_arguments("[ERROR] thread_ts needs exactly one channel")
+        initial_comment = _str_arg(args, "initial_comment") or None
+        # Slack ignores blocks when there is an initial_comment.
+        blocks = None if initial_comment else self._share_blocks(args)
+        for upload, title in chosen:
+            upload.completed = True
+            upload.title = title if title is not None else upload.name
+            upload.initial_comment = initial_comment
+        files = [self._file_object(upload) for upload, _ in chosen]
+        for channel, peer in targets.items():
+            if peer is not None:
+                self.dms[channel] = peer
+            # One message shares every file of the call, as in Slack.
+            content: dict[str, Any] = {"text": initial_comment or ""}
+            if blocks:
+                content["blocks"] = copy.deepcopy(blocks)
+            message = self._bot_message(content, self.next_ts())
+            message.update(
+                {
+                    "subtype": "file_share",
+                    "files": copy.deepcopy(files),
+                    "upload": True,
+                    "display_as_bot": False,
+                }
+            )
+            self._store_posted(channel, message, thread_ts, broadcast=False)
+            for upload, _ in chosen:
+                upload.channels.append(channel)
+                upload.thread_ts = thread_ts
+                upload.ts = upload.ts or str(message["ts"])
+        return {"files": files}
+
+    def file_records(self) -> list[dict[str, Any]]:
+        return [u.record() for u in self.uploads.values() if u.completed]
 
     # -- views ----------------------------------------------------------------------------------
 

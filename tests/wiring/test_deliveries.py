@@ -171,7 +171,8 @@ def test_a_reminder_due_while_the_bot_was_stopped_is_sent_at_start(
     tmp_path: Path, standin: SlackStandIn, sqlite_bot_db: tuple[Database, dict[str, str]]
 ) -> None:
     db, env = sqlite_bot_db
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1, seconds=3)
+    # Far enough ahead that a slow import still plans the reminder before it falls due.
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1, seconds=12)
     data = tmp_path / "coaching.yaml"
     data.write_text(
         "cohorts:\n  - {key: lore-2027, name: LORE 2027, participants: [{user: U0PART0001}]}\n"
@@ -182,7 +183,8 @@ def test_a_reminder_due_while_the_bot_was_stopped_is_sent_at_start(
     imported = dei_bot("import", str(data), env={**env, "DEI_REMINDER_OFFSETS": "1h"}, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert count_state(db, "pending") == 3  # participant, coach, and the coach's digest
-    time.sleep(4)  # the reminders fall due while no bot runs
+    due = starts - timedelta(hours=1)
+    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds() + 1))  # due while no bot runs
     bot = start_bot(tmp_path, {**env, "DEI_REMINDER_OFFSETS": "1h"}, "late")
     try:
         wait_until(lambda: count_state(db, "sent") == 3, 20, "the overdue reminders")
