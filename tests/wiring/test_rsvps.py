@@ -84,6 +84,10 @@ def test_announce_then_a_click_stores_confirms_and_updates_the_counts(
     posted = announcement(standin)
     assert "Going: in person 0; online 0; maybe 0" in posted["text"]
     assert "Add to Google Calendar" in json.dumps(posted["blocks"])
+    wait_for(lambda: standin.files())
+    (ics,) = standin.files()
+    assert (ics["name"], ics["channel"], ics["thread_ts"]) == ("wg-1.ics", CHANNEL, posted["ts"])
+    assert b"BEGIN:VEVENT" in ics["content"] and b"UID:wg-1@dei-bot" in ics["content"]
 
     answer = click(bot, standin, MEMBER, "rsvp_going_in_person", "c1")
     assert answer["response_type"] == "ephemeral"
