@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.slack_client import build_client
-from handlers import coaching, commands, errors, events, rsvp
+from handlers import agenda, coaching, commands, errors, events, rsvp
 from handlers.commands import Clock
 from storage.database import Database
 
@@ -61,6 +61,7 @@ def create_app(
     errors.register(app)
     commands.register(app, db=db, settings=settings, clock=clock)
     coaching.register(app, db=db, settings=settings, clock=clock)
+    agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)
     events.register(app)
     return app

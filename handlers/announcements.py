@@ -6,7 +6,7 @@ shows are the counts when it goes out, so the last edit always shows the final c
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -14,10 +14,8 @@ from sqlmodel import Session
 from handlers import announcement_blocks, calendar_links
 from handlers.blocks import ResourceLine
 from handlers.outgoing import Later, Outgoing, Unwanted, Upload
-from storage import announcements, meetings, resources, rsvps, topics
+from storage import announcements, attendance, meetings, resources, rsvps, topics
 from storage.models import Delivery, Meeting
-
-CHECK_IN_OPENS = timedelta(minutes=15)
 
 
 def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
@@ -79,7 +77,7 @@ def facts(
         google_url=calendar_links.google_calendar_url(event),
         outlook_url=calendar_links.outlook_calendar_url(event),
         cancelled=meeting.cancelled_at is not None,
-        check_in=meeting.starts_at - CHECK_IN_OPENS <= now <= meeting.ends_at + timedelta(days=1),
+        check_in=attendance.check_in_opens(meeting) <= now <= attendance.check_in_closes(meeting),
     )
 
 

@@ -100,14 +100,6 @@ def help_message(coordinators: tuple[str, ...]) -> Message:
     return Message(text=text, blocks=blocks)
 
 
-def coming_soon(feature: str) -> Message:
-    text = (
-        f"{feature} is not available yet in this version of dei-bot; it is on its way. "
-        f"Meanwhile, `{COMMAND} help` lists what works today."
-    )
-    return Message(text=text, blocks=[section(text)])
-
-
 def coordinators_only(feature: str, coordinators: tuple[str, ...]) -> Message:
     if coordinators:
         who = ", ".join(f"<@{user}>" for user in coordinators)

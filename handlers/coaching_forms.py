@@ -56,14 +56,16 @@ def parse_target(value: str | None) -> Target | None:
     return Target(kind=kind, key=key)
 
 
-def _state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
-    values = ((view.get("state") or {}).get("values") or {}).get(block_id) or {}
-    found = values.get(action_id)
+def field_state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    """One input's state; {} for anything missing or of the wrong shape (a forged payload)."""
+    found: Any = view
+    for name in ("state", "values", block_id, action_id):
+        found = found.get(name) if isinstance(found, dict) else None
     return found if isinstance(found, dict) else {}
 
 
-def _text(view: dict[str, Any], block_id: str, action_id: str) -> str:
-    value = _state(view, block_id, action_id).get("value")
+def field_text(view: dict[str, Any], block_id: str, action_id: str) -> str:
+    value = field_state(view, block_id, action_id).get("value")
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -84,10 +86,10 @@ class SessionForm:
 
 
 def parse_session_form(view: dict[str, Any]) -> SessionForm:
-    cohort = _state(view, COHORT_BLOCK, COHORT_INPUT).get("selected_option") or {}
-    coach = _state(view, COACH_BLOCK, COACH_INPUT).get("selected_user")
-    chosen = _state(view, PARTICIPANTS_BLOCK, PARTICIPANTS_INPUT).get("selected_users")
-    stamp = _state(view, START_BLOCK, START_INPUT).get("selected_date_time")
+    cohort = field_state(view, COHORT_BLOCK, COHORT_INPUT).get("selected_option") or {}
+    coach = field_state(view, COACH_BLOCK, COACH_INPUT).get("selected_user")
+    chosen = field_state(view, PARTICIPANTS_BLOCK, PARTICIPANTS_INPUT).get("selected_users")
+    stamp = field_state(view, START_BLOCK, START_INPUT).get("selected_date_time")
     starts_at = None
     if isinstance(stamp, int | float | str) and str(stamp).isdigit():
         starts_at = datetime.fromtimestamp(int(stamp), UTC)
@@ -98,9 +100,9 @@ def parse_session_form(view: dict[str, Any]) -> SessionForm:
         coach=coach if isinstance(coach, str) else "",
         participants=tuple(dict.fromkeys(participants)),
         starts_at=starts_at,
-        duration=_text(view, DURATION_BLOCK, DURATION_INPUT),
-        location=_text(view, LOCATION_BLOCK, LOCATION_INPUT),
-        join_url=_text(view, JOIN_URL_BLOCK, JOIN_URL_INPUT) or None,
+        duration=field_text(view, DURATION_BLOCK, DURATION_INPUT),
+        location=field_text(view, LOCATION_BLOCK, LOCATION_INPUT),
+        join_url=field_text(view, JOIN_URL_BLOCK, JOIN_URL_INPUT) or None,
     )
 
 
@@ -158,7 +160,7 @@ class QuestionForm:
 def parse_question_form(view: dict[str, Any]) -> QuestionForm:
     return QuestionForm(
         session_key=str(view.get("private_metadata") or ""),
-        text=_text(view, QUESTION_BLOCK, QUESTION_INPUT),
+        text=field_text(view, QUESTION_BLOCK, QUESTION_INPUT),
     )
 
 

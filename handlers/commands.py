@@ -9,8 +9,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
-from handlers import announcement_blocks, blocks, coaching_work
+from handlers import agenda_work, announcement_blocks, blocks, coaching_work
 from handlers.blocks import Message
 from storage import meetings, resources, rsvps, topics
 from storage.database import Database
@@ -46,6 +47,7 @@ def answer_dei_topic(
     ack: Ack,
     command: dict[str, Any],
     respond: Respond,
+    client: WebClient,
     *,
     db: Database,
     settings: Settings,
@@ -53,20 +55,24 @@ def answer_dei_topic(
 ) -> None:
     request = parse_dei_topic(command.get("text"))
     user = command["user_id"]
-    if request.subcommand in ("help", "agenda"):
+    coordinator = settings.is_coordinator(user)
+    if request.subcommand == "help" or (request.subcommand == "agenda" and not coordinator):
         # Nothing to look up: answer inside the acknowledgement, one round trip.
         ack(**answer_without_lookup(request, user, settings).kwargs())
         return
     ack()  # Slack gives us 3 s; the database work happens after.
+    if request.subcommand == "agenda" and request.words.casefold() == "new":
+        # The trigger_id lives 3 s: one quick read, then straight to views.open.
+        view = agenda_work.meeting_form_view(db, settings, None, clock())
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+        return
     message = answer_with_lookup(request, user, db, settings, clock())
     respond(response_type="ephemeral", **message.kwargs())
 
 
 def answer_without_lookup(request: DeiTopicRequest, user: str, settings: Settings) -> Message:
     if request.subcommand == "agenda":
-        if not settings.is_coordinator(user):
-            return blocks.coordinators_only("posting an agenda", settings.coordinators)
-        return blocks.coming_soon("The agenda form")
+        return blocks.coordinators_only("posting an agenda", settings.coordinators)
     return blocks.help_message(settings.coordinators)
 
 
@@ -75,6 +81,8 @@ def answer_with_lookup(
 ) -> Message:
     if request.subcommand == "calendar":
         return topic_calendar(db, settings, now)
+    if request.subcommand == "agenda":
+        return agenda_work.agenda_list(db, settings, now)
     if request.subcommand == "coaching":
         return coaching_work.coaching_overview(db, settings, user, now)
     if request.subcommand == "reminders":

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
+from sqlmodel import Session
 
 from handlers import announcement_blocks
 from handlers.announcement_blocks import RSVP_STATES
 from handlers.blocks import Message
-from handlers.commands import Clock
 from storage import announcements, meetings, reminder_plans, rsvps, topics
 from storage.database import Database
+from storage.models import Meeting
 
 if TYPE_CHECKING:
     from bot.config import Settings
+
+Clock = Callable[[], datetime]
 
 
 def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
@@ -49,6 +53,23 @@ def answer_rsvp(
     respond(response_type="ephemeral", replace_original=False, **message.kwargs())
 
 
+def tell_promoted(
+    session: Session, meeting: Meeting, title: str, promoted: list[str], now: datetime
+) -> None:
+    """A DM to each member a freed (or added) seat went to, through the ledger."""
+    for user in promoted:
+        announcements.notify(
+            session,
+            f"promotion:{meeting.key}:{user}:{int(now.timestamp())}",
+            announcements.WAITLIST_PROMOTION,
+            user,
+            f"Good news: a seat opened up and it is yours. You're going to {title}. "
+            "If you can't make it after all, click \"Can't make it\" on the announcement.",
+            now,
+            meeting=meeting.key,
+        )
+
+
 def record_click(
     db: Database, settings: Settings, meeting_key: str, user: str, wanted: str, now: datetime
 ) -> Message:
@@ -67,17 +88,7 @@ def record_click(
                 title, "the meeting has already started. Coordinators can update attendance."
             )
         outcome = rsvps.click(session, meeting, user, wanted, now)
-        for promoted in outcome.promoted:
-            announcements.notify(
-                session,
-                f"promotion:{meeting.key}:{promoted}:{int(now.timestamp())}",
-                announcements.WAITLIST_PROMOTION,
-                promoted,
-                f"Good news: a seat opened up and it is yours. You're going to {title}. "
-                "If you can't make it after all, click \"Can't make it\" on the announcement.",
-                now,
-                meeting=meeting.key,
-            )
+        tell_promoted(session, meeting, title, outcome.promoted, now)
         if outcome.changed or outcome.promoted:
             reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
             announcements.plan_refresh(session, meeting, now)

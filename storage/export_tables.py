@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
+from storage import attendance as attendance_records
 from storage.models import (
-    CohortParticipant,
     Community,
     Delivery,
     Meeting,
@@ -58,7 +58,7 @@ def rsvps(session: Session, meeting_id: int | None) -> Table:
 
 
 def attendance(session: Session, meeting_id: int | None) -> Table:
-    communities = _community_of_each_member(session)
+    communities = attendance_records.community_of_each_member(session)
     rows = [
         (meeting_key, rsvp.user_id, communities.get(rsvp.user_id), rsvp.state, rsvp.checked_in_at)
         for rsvp, meeting_key in _rsvps_with_meeting(session, meeting_id)
@@ -119,20 +119,6 @@ def _rsvps_with_meeting(session: Session, meeting_id: int | None) -> list[tuple[
         query = query.where(Rsvp.meeting_id == meeting_id)
     query = query.order_by(col(Meeting.starts_at), col(Meeting.key), col(Rsvp.user_id))
     return [(rsvp, key) for rsvp, key in session.exec(query)]
-
-
-def _community_of_each_member(session: Session) -> dict[str, str]:
-    """Each member's community name: from the latest cohort they joined, else as a contact."""
-    names = dict(session.exec(select(Community.id, Community.name)).all())
-    found: dict[str, str] = {}
-    participants = select(CohortParticipant).where(col(CohortParticipant.community_id).is_not(None))
-    for row in session.exec(participants.order_by(col(CohortParticipant.cohort_id).desc())):
-        if row.community_id is not None:
-            found.setdefault(row.user_id, names[row.community_id])
-    for community in session.exec(select(Community).order_by(col(Community.key))):
-        for user_id in community.contacts:
-            found.setdefault(user_id, community.name)
-    return found
 
 
 def _csv_cell(value: Any) -> str:

@@ -42,7 +42,7 @@ def test_a_scripted_session_shows_answers_and_exits_0(tmp_path: Path) -> None:
     assert "Sorry, posting an agenda is for the working group's coordinators" in out
     assert "@Katie (coordinator)" in out
     assert "(you are now Katie (coordinator))" in out
-    assert "The agenda form is not available yet" in out
+    assert "** Working-group meetings **" in out and "[3] New meeting" in out
     assert "┌─ App Home ─" in out
     assert "(sandbox time:" in out
     # The coaching session of the sample cohort, 30 minutes ahead: the reminder DMs go out.
