@@ -181,7 +181,8 @@ class Dispatcher:
         with self.db.transaction() as session:
             if not deliveries.anything_due(session, now):
                 return []
-        with self.db.transaction(write=True) as session:
+        # Losing a claim in a server crash only frees the rows again.
+        with self.db.transaction(write=True, durable=False) as session:
             self.gates.until.update(deliveries.gates(session, now))
             if self.gates.closed(POST, now):
                 return []  # everything we send is a post: leave the rows for whoever can send
@@ -384,7 +385,9 @@ class Dispatcher:
     ) -> None:
         assert row.id is not None
         channel, ts = sent
-        with self.db.transaction(write=True) as session:
+        # If a server crash loses this, the row is back to `sending` and the history check
+        # finds the message: not durable is safe here, and saves a WAL flush per message.
+        with self.db.transaction(write=True, durable=False) as session:
             deliveries.record_sent(
                 session, row.id, channel=channel, ts=ts, now=self.clock(), worker=self.worker
             )

@@ -34,13 +34,18 @@ class Database:
         return self.url.get_backend_name() == "postgresql"
 
     @contextmanager
-    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+    def transaction(self, *, write: bool = False, durable: bool = True) -> Iterator[Session]:
         """Commits when the block ends, rolls back if it raises.
 
         `write=True` takes SQLite's write lock at BEGIN; PostgreSQL callers lock rows instead.
+        `durable=False`: on PostgreSQL the commit does not wait for the WAL flush. Only for
+        writes whose loss in a server crash is already recovered from (a lease, a "sent" that
+        the history check finds again), never for the record that a call to Slack began.
         """
         bind = self._immediate if write and self.is_sqlite else self.engine
         with Session(bind=bind, expire_on_commit=False) as session:
+            if not durable and self.is_postgresql:
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             try:
                 yield session
                 session.commit()
