@@ -97,10 +97,13 @@ def compose(
         message = announcement_blocks.meeting_announcement(facts(session, meeting, now), zone)
         return Outgoing(message.text, message.blocks)
     if row.kind == announcements.ANNOUNCEMENT_UPDATE:
+        announcements.lock_post(session, meeting.key)  # one edit of an announcement at a time
         posted = announcements.posted_message(session, meeting.key)
         if posted is None:
             return Unwanted("the announcement was never posted")
-        last = announcements.last_update_sent_at(session, meeting.key)
+        if announcements.later_edit_waiting(session, meeting.key, row.key, now):
+            return Unwanted("a later edit will show the same and more")
+        last = announcements.last_edit_at(session, meeting.key, besides=row.key)
         if last is not None and now < last + announcements.UPDATE_WINDOW:
             return Later(last + announcements.UPDATE_WINDOW)
         message = announcement_blocks.meeting_announcement(facts(session, meeting, now), zone)

@@ -90,7 +90,10 @@ def record_click(
         outcome = rsvps.click(session, meeting, user, wanted, now)
         tell_promoted(session, meeting, title, outcome.promoted, now)
         if outcome.changed or outcome.promoted:
-            reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
+            for member in (user, *outcome.promoted):
+                reminder_plans.plan_meeting_member(
+                    session, meeting, member, settings.reminder_offsets, now
+                )
             announcements.plan_refresh(session, meeting, now)
         return announcement_blocks.rsvp_confirmation(
             state=outcome.state,

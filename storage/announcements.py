@@ -61,10 +61,17 @@ def plan_refresh(session: Session, meeting: Meeting, now: datetime) -> Delivery 
     """Asks for the posted announcement to show what is true now (counts, a change, a
     cancellation). Many asks within one window are one edit; the edit is composed when sent, so
     the last one always shows the final counts. Nothing to refresh before it is posted."""
-    posted = deliveries.by_key(session, post_key(meeting.key))
+    # The post row's lock orders this against an edit being composed: either the edit sees
+    # this change, or this sees the edit under way and asks for the next one.
+    posted = deliveries.by_key(session, post_key(meeting.key), lock=True)
     if posted is None or posted.state != DeliveryState.SENT or not posted.channel:
         return None
     window = math.floor(now.timestamp() / UPDATE_WINDOW.total_seconds()) + 1
+    while True:
+        taken = deliveries.by_key(session, f"{update_prefix(meeting.key)}{window}")
+        if taken is None or taken.state == DeliveryState.PENDING:
+            break
+        window += 1
     due = datetime.fromtimestamp(window * UPDATE_WINDOW.total_seconds(), UTC)
     return deliveries.plan(
         session,
@@ -85,14 +92,32 @@ def posted_message(session: Session, meeting_key: str) -> tuple[str, str] | None
     return posted.channel, posted.ts
 
 
-def last_update_sent_at(session: Session, meeting_key: str) -> datetime | None:
-    return session.exec(
-        select(Delivery.sent_at)
+def last_edit_at(session: Session, meeting_key: str, besides: str) -> datetime | None:
+    """When the latest edit of the announcement went out, or began going out."""
+    rows = session.exec(
+        select(Delivery)
         .where(col(Delivery.key).startswith(update_prefix(meeting_key), autoescape=True))
-        .where(Delivery.state == DeliveryState.SENT.value)
-        .order_by(col(Delivery.sent_at).desc())
-        .limit(1)
-    ).first()
+        .where(col(Delivery.state).in_([DeliveryState.SENT.value, DeliveryState.SENDING.value]))
+        .where(Delivery.key != besides)
+    )
+    moments = [row.sent_at or row.attempt_started_at for row in rows]
+    return max((m for m in moments if m is not None), default=None)
+
+
+def later_edit_waiting(session: Session, meeting_key: str, key: str, now: datetime) -> bool:
+    """A newer window's edit is due too (a backlog): it will show everything this one would."""
+    window = int(key.rsplit(":", 1)[1])
+    rows = session.exec(
+        select(Delivery.key)
+        .where(col(Delivery.key).startswith(update_prefix(meeting_key), autoescape=True))
+        .where(Delivery.state == DeliveryState.PENDING.value)
+        .where(col(Delivery.next_attempt_at) <= now)
+    )
+    return any(int(other.rsplit(":", 1)[1]) > window for other in rows)
+
+
+def lock_post(session: Session, meeting_key: str) -> None:
+    deliveries.by_key(session, post_key(meeting_key), lock=True)
 
 
 def plan_topic_announcement(

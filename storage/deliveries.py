@@ -268,8 +268,12 @@ def record_cancelled(session: Session, row_id: int, *, reason: str, now: datetim
     _finish(session, row_id, now, state=DeliveryState.CANCELLED.value, last_error=reason)
 
 
-def by_key(session: Session, key: str) -> Delivery | None:
-    return session.exec(select(Delivery).where(Delivery.key == key)).first()
+def by_key(session: Session, key: str, *, lock: bool = False) -> Delivery | None:
+    """`lock`: PostgreSQL's row lock till the transaction ends (SQLite's writer holds it all)."""
+    statement = select(Delivery).where(Delivery.key == key)
+    if lock:
+        statement = statement.with_for_update()
+    return session.exec(statement).first()
 
 
 def with_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:

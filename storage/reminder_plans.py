@@ -81,15 +81,18 @@ class Wanted:
 
 
 def wanted_for_meeting(
-    session: Session, meeting: Meeting, offsets: Sequence[timedelta]
+    session: Session, meeting: Meeting, offsets: Sequence[timedelta], only: str | None = None
 ) -> list[Wanted]:
     if meeting.cancelled_at is not None or meeting.id is None:
         return []
-    rsvps = session.exec(
+    query = (
         select(Rsvp)
         .where(Rsvp.meeting_id == meeting.id)
         .where(col(Rsvp.state).in_(WANTS_REMINDERS))
     )
+    if only is not None:
+        query = query.where(Rsvp.user_id == only)
+    rsvps = session.exec(query)
     return [
         Wanted(
             key=f"{meeting_prefix(meeting.key)}{rsvp.user_id}:{offset_label(offset)}",
@@ -200,6 +203,14 @@ def plan_meeting(
     return sync(
         session, [meeting_prefix(meeting.key)], wanted_for_meeting(session, meeting, offsets), now
     )
+
+
+def plan_meeting_member(
+    session: Session, meeting: Meeting, user_id: str, offsets: Sequence[timedelta], now: datetime
+) -> int:
+    """One member's reminders for one meeting: what an RSVP click changes, in constant time."""
+    prefix = f"{meeting_prefix(meeting.key)}{user_id}:"
+    return sync(session, [prefix], wanted_for_meeting(session, meeting, offsets, user_id), now)
 
 
 def plan_coaching_session(
