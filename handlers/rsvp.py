@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,13 @@ def answer_rsvp(
     ack()  # Slack gives us 3 s; the click is stored right after
     user = body["user"]["id"]
     message = record_click(
-        db, settings, str(action.get("value", "")), user, RSVP_STATES[action["action_id"]], clock()
+        db,
+        settings,
+        str(action.get("value", "")),
+        user,
+        RSVP_STATES[action["action_id"]],
+        clock(),
+        clicked_at=action_time(action),
     )
     respond(response_type="ephemeral", replace_original=False, **message.kwargs())
 
@@ -70,8 +76,22 @@ def tell_promoted(
         )
 
 
+def action_time(action: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(action["action_ts"]), UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def record_click(
-    db: Database, settings: Settings, meeting_key: str, user: str, wanted: str, now: datetime
+    db: Database,
+    settings: Settings,
+    meeting_key: str,
+    user: str,
+    wanted: str,
+    now: datetime,
+    *,
+    clicked_at: datetime | None = None,
 ) -> Message:
     """The click, its waitlist promotions, reminders and the announcement's counts: one
     transaction, so a crash leaves all of it or none."""
@@ -87,7 +107,7 @@ def record_click(
             return announcement_blocks.rsvp_refused(
                 title, "the meeting has already started. Coordinators can update attendance."
             )
-        outcome = rsvps.click(session, meeting, user, wanted, now)
+        outcome = rsvps.click(session, meeting, user, wanted, now, clicked_at)
         tell_promoted(session, meeting, title, outcome.promoted, now)
         if outcome.changed or outcome.promoted:
             for member in (user, *outcome.promoted):

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite's lock is not first come, first served: under a burst a writer may wait a while.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class Database:

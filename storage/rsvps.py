@@ -35,7 +35,9 @@ def record(session: Session, meeting_id: int, user_id: str, state: str, now: dat
     upsert = insert.on_conflict_do_update(
         index_elements=["meeting_id", "user_id"],
         set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
-        where=col(Rsvp.state) != insert.excluded.state,
+        # Only a change, and never one older than what is stored (clicks can arrive out of order).
+        where=(col(Rsvp.state) != insert.excluded.state)
+        & (col(Rsvp.updated_at) <= insert.excluded.updated_at),
     )
     # RETURNING yields a row only when one was written; rowcount is not reliable here on every
     # driver once RETURNING is involved.
@@ -89,9 +91,19 @@ def lock_meeting(session: Session, meeting_id: int) -> Meeting | None:
     return session.exec(statement).first()
 
 
-def click(session: Session, meeting: Meeting, user_id: str, wanted: str, now: datetime) -> Click:
+def click(
+    session: Session,
+    meeting: Meeting,
+    user_id: str,
+    wanted: str,
+    now: datetime,
+    clicked_at: datetime | None = None,
+) -> Click:
     """A member's RSVP click, with capacity: past a format's capacity, the member joins that
-    format's waitlist; a seat freed by anyone goes to the first on the waitlist."""
+    format's waitlist; a seat freed by anyone goes to the first on the waitlist.
+
+    `clicked_at` (Slack's action_ts) orders one member's clicks: a click that waited longer for
+    the database than a later one does not overwrite it."""
     assert meeting.id is not None
     locked = lock_meeting(session, meeting.id) or meeting
     current = state_of(session, meeting.id, user_id)
@@ -103,7 +115,9 @@ def click(session: Session, meeting: Meeting, user_id: str, wanted: str, now: da
             state = current  # clicking "going" again keeps the seat, or the place in line
         elif capacity is not None and counts(session, meeting.id).get(GOING[fmt], 0) >= capacity:
             state = WAITLISTED[fmt]
-    changed = record(session, meeting.id, user_id, state, now)
+    changed = record(session, meeting.id, user_id, state, clicked_at or now)
+    if not changed:
+        state = state_of(session, meeting.id, user_id) or state  # what stands, if a newer click won
     promoted = promote(session, locked, now)
     position = None
     if state in WAITLISTED.values():

@@ -79,3 +79,15 @@ def test_a_burst_of_concurrent_clicks_keeps_one_row_each_and_the_capacity(db: Da
     final = states(db)
     assert sorted(final) == people
     assert Counter(final.values()) == Counter({"going-in-person": 5, "waitlisted-in-person": 15})
+
+
+def test_a_late_arriving_older_click_does_not_overwrite_a_newer_one(db: Database) -> None:
+    target = meeting(db)
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        newer = rsvps.click(session, target, "U0A", "maybe", now, now)
+    with db.transaction(write=True) as session:
+        older = rsvps.click(session, target, "U0A", "not-going", now, now - timedelta(seconds=2))
+    assert newer.state == "maybe"
+    assert (older.changed, older.state) == (False, "maybe")
+    assert states(db) == {"U0A": "maybe"}
