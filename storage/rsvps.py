@@ -138,6 +138,7 @@ def promote(session: Session, meeting: Meeting, now: datetime) -> list[str]:
             else capacity - counts(session, meeting.id).get(GOING[fmt], 0)
         )
         for row in waitlist(session, meeting.id, fmt)[: max(0, free)]:
-            record(session, meeting.id, row.user_id, GOING[fmt], now)
+            # Keeps the time of their own click: a click of theirs made since still wins.
+            record(session, meeting.id, row.user_id, GOING[fmt], row.updated_at)
             promoted.append(row.user_id)
     return promoted
