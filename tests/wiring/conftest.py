@@ -102,15 +102,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str], log_path: Path)
     raise AssertionError(f"dei-bot did not become healthy:\n{log_path.read_text()}")
 
 
-@contextmanager
-def running_bot(tmp_path: Path, standin: SlackStandIn, **extra: str) -> Iterator[BotProcess]:
-    """`dei-bot run --http` on a fresh SQLite database, with `extra` settings."""
-    database_url = f"sqlite:///{tmp_path / 'dei-bot.db'}"
-    env = bot_environment(standin, database_url, **extra)
-    upgraded = dei_bot("db", "upgrade", env=env, cwd=tmp_path)
-    assert upgraded.returncode == 0, upgraded.stderr
+def start_bot(tmp_path: Path, env: dict[str, str], name: str) -> tuple[subprocess.Popen[str], str]:
+    """`dei-bot run --http` on a free port, healthy; its output goes to `<name>.log`."""
     port = free_port()
-    log_path = tmp_path / "dei-bot.log"
+    log_path = tmp_path / f"{name}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -133,16 +128,38 @@ def running_bot(tmp_path: Path, standin: SlackStandIn, **extra: str) -> Iterator
             text=True,
         )
     url = f"http://127.0.0.1:{port}"
-    db = Database(database_url)
     try:
         wait_until_healthy(url, process, log_path)
-        yield BotProcess(url=url, process=process, db=db, env=env, log_path=log_path)
-    finally:
+    except BaseException:
+        stop(process)
+        raise
+    return process, url
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def running_bot(tmp_path: Path, standin: SlackStandIn, **extra: str) -> Iterator[BotProcess]:
+    """`dei-bot run --http` on a fresh SQLite database, with `extra` settings."""
+    database_url = f"sqlite:///{tmp_path / 'dei-bot.db'}"
+    env = bot_environment(standin, database_url, **extra)
+    upgraded = dei_bot("db", "upgrade", env=env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    process, url = start_bot(tmp_path, env, "dei-bot")
+    db = Database(database_url)
+    try:
+        yield BotProcess(
+            url=url, process=process, db=db, env=env, log_path=tmp_path / "dei-bot.log"
+        )
+    finally:
+        stop(process)
         db.dispose()
 
 

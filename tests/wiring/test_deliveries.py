@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -28,45 +27,14 @@ from storage import reminder_plans
 from storage.database import Database
 from storage.models import Delivery, Meeting, Rsvp, Topic
 from tests.conftest import empty_tables
-from tests.wiring.conftest import bot_environment, dei_bot, free_port, wait_until_healthy
+from tests.wiring.conftest import bot_environment, dei_bot, stop
+from tests.wiring.conftest import start_bot as start_dei_bot
 
 LEASE = "3s"
 
 
 def start_bot(tmp_path: Path, env: dict[str, str], name: str) -> subprocess.Popen[str]:
-    port = free_port()
-    log = (tmp_path / f"{name}.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "--env-file",
-            str(tmp_path / "absent.env"),
-            "run",
-            "--http",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_until_healthy(f"http://127.0.0.1:{port}", process, tmp_path / f"{name}.log")
-    return process
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return start_dei_bot(tmp_path, env, name)[0]
 
 
 OFFSETS = "1h,45m"  # with the meeting 30 minutes away, both reminders are overdue but useful

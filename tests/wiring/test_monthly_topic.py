@@ -11,8 +11,7 @@ from slack_standin import SlackStandIn
 from storage.database import Database
 from storage.models import Topic
 from tests.conftest import empty_tables
-from tests.wiring.conftest import bot_environment
-from tests.wiring.test_deliveries import start_bot, stop
+from tests.wiring.conftest import bot_environment, start_bot, stop
 
 CHANNEL = "C0ANNOUNCE"
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
@@ -49,12 +48,12 @@ def test_posted_once_by_two_replicas_when_one_restarts_in_its_minute(
         DEI_ANNOUNCE_AT=schedule_for(due),
         DEI_DELIVERY_LEASE="3s",
     )
-    first = start_bot(tmp_path, env, "replica-1")
-    second = start_bot(tmp_path, env, "replica-2")
+    first, _ = start_bot(tmp_path, env, "replica-1")
+    second, _ = start_bot(tmp_path, env, "replica-2")
     try:
         time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds() - 2))
         stop(first)  # goes down two seconds before it is due …
-        first = start_bot(tmp_path, env, "replica-1-again")  # … and comes back in its minute
+        first, _ = start_bot(tmp_path, env, "replica-1-again")  # … and comes back in its minute
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not posts(standin):
             time.sleep(0.2)
