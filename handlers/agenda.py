@@ -18,8 +18,7 @@ from handlers import agenda_forms, agenda_work, attendance_work, blocks
 from handlers.agenda_blocks import CANCEL_MEETING, EDIT_MEETING, MARK_ATTENDANCE, NEW_MEETING
 from handlers.agenda_modals import ATTENDANCE_FORM, MEETING_FORM
 from handlers.announcement_blocks import CHECK_IN
-from handlers.blocks import Message
-from handlers.coaching_blocks import notice_view
+from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
 
 if TYPE_CHECKING:
@@ -39,15 +38,6 @@ def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> Non
     app.action(MARK_ATTENDANCE)(partial(open_attendance_form, **bound))
     app.view(ATTENDANCE_FORM)(partial(save_attendance, **bound))
     app.action(CHECK_IN)(partial(check_in, **bound))
-
-
-def tell(respond: Respond, client: WebClient, body: dict[str, Any], answer: Message) -> None:
-    """Only the person who clicked sees the answer: the announcement or list they clicked on
-    stays as it is for everyone else."""
-    if body.get("response_url"):
-        respond(response_type="ephemeral", replace_original=False, **answer.kwargs())
-    else:
-        client.chat_postMessage(channel=body["user"]["id"], **answer.kwargs())
 
 
 def open_meeting_form(
@@ -83,17 +73,12 @@ def save_meeting(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refusal = blocks.coordinators_only(AGENDAS, settings.coordinators)
-        ack(response_action="update", view=notice_view(refusal))
+        refuse_submission(ack, blocks.coordinators_only(AGENDAS, settings.coordinators))
         return
     form = agenda_forms.parse_meeting_form(view)
     # Saved before the ack: a save that fails must not close the form as if it had worked.
     result = agenda_work.store_meeting(db, settings, form, user, clock())
-    if isinstance(result, dict):
-        ack(response_action="errors", errors=result)
-        return
-    ack()
-    client.chat_postMessage(channel=user, **result.kwargs())
+    finish_submission(ack, client, user, result)
 
 
 def cancel_meeting(
@@ -149,16 +134,11 @@ def save_attendance(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refusal = blocks.coordinators_only(ATTENDANCE, settings.coordinators)
-        ack(response_action="update", view=notice_view(refusal))
+        refuse_submission(ack, blocks.coordinators_only(ATTENDANCE, settings.coordinators))
         return
     form = agenda_forms.parse_attendance_form(view)
     result = attendance_work.store_attendance(db, settings, form, user, clock())
-    if isinstance(result, dict):
-        ack(response_action="errors", errors=result)
-        return
-    ack()
-    client.chat_postMessage(channel=user, **result.kwargs())
+    finish_submission(ack, client, user, result)
 
 
 def check_in(

@@ -23,6 +23,7 @@ from handlers.coaching_blocks import (
     SESSION_FORM,
 )
 from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, STOP_REMINDERS
+from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
 
 if TYPE_CHECKING:
@@ -48,14 +49,16 @@ def send_answer(respond: Respond, client: WebClient, body: dict[str, Any], answe
     """On a DM the bot sent, the buttons become the answer; on an ephemeral list (or anywhere
     else) the answer comes as a new message only the person sees."""
     original = body.get("message")
-    if not body.get("response_url"):
-        client.chat_postMessage(channel=body["user"]["id"], **answer.kwargs())
-    elif original and not (body.get("container") or {}).get("is_ephemeral"):
+    if (
+        body.get("response_url")
+        and original
+        and not (body.get("container") or {}).get("is_ephemeral")
+    ):
         respond(
             replace_original=True, **coaching_answers.with_confirmation(original, answer).kwargs()
         )
     else:
-        respond(response_type="ephemeral", replace_original=False, **answer.kwargs())
+        tell(respond, client, body, answer)
 
 
 def answer_cant_make_it(
@@ -134,11 +137,7 @@ def save_question(
     result = coaching_forms.question_errors(form) or coaching_work.store_question(
         db, settings, form, user, clock()
     )
-    if isinstance(result, dict):
-        ack(response_action="errors", errors=result)
-        return
-    ack()
-    client.chat_postMessage(channel=user, **result.kwargs())
+    finish_submission(ack, client, user, result)
 
 
 def open_session_form(
@@ -174,17 +173,12 @@ def save_session(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refusal = blocks.coordinators_only(SCHEDULING, settings.coordinators)
-        ack(response_action="update", view=coaching_blocks.notice_view(refusal))
+        refuse_submission(ack, blocks.coordinators_only(SCHEDULING, settings.coordinators))
         return
     form = coaching_forms.parse_session_form(view)
     # Saved before the ack: a save that fails must not close the form as if it had worked.
     result = coaching_work.store_session(db, settings, form, user, clock())
-    if isinstance(result, dict):
-        ack(response_action="errors", errors=result)
-        return
-    ack()
-    client.chat_postMessage(channel=user, **result.kwargs())
+    finish_submission(ack, client, user, result)
 
 
 def cancel_session(
