@@ -27,22 +27,32 @@ import os
 import resource
 import select
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from harness import (  # noqa: E402
+    BenchError,
+    cleanup_on_exit,
+    free_port,
+    log_tail,
+    percentile,
+    proc_cpu_s,
+    proc_status_kb,
+    progress,
+    verdict,
+)
 
 from slack_standin import SlackStandIn  # noqa: E402
 from slack_standin.signed import signature_headers, slash_command_body  # noqa: E402
@@ -80,10 +90,6 @@ LABELS = {
     "bare": "bare Bolt app",
     "dei-bot": "dei-bot",
 }
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- the load generator (runs in client processes) -------------------------------------------------
@@ -222,25 +228,6 @@ def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
 # -- servers ---------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def proc_status_kb(pid: int, field_name: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field_name} for process {pid}")
-
-
-def proc_cpu_s(pid: int) -> float:
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def dei_bot_command() -> list[str]:
     # The console script installed beside this interpreter: a version manager's shim on PATH
     # (pyenv's is a bash script that runs `pyenv exec`) would add its own start-up to the
@@ -351,17 +338,6 @@ class RunResult:
         return data
 
 
-class BenchError(Exception):
-    pass
-
-
-def log_tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> float:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -384,13 +360,6 @@ def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -
 
 def split_evenly(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    if not ordered:
-        return math.nan
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def run_once(
@@ -573,10 +542,6 @@ def without_nan(value: Any) -> Any:
     return value
 
 
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
 def ratio_of(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
@@ -724,29 +689,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser.parse_args(argv)
-
-
-def terminate_on_signal(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def cleanup_on_exit(processes: Processes) -> Iterator[None]:
-    previous = {
-        signum: signal.signal(signum, terminate_on_signal)
-        for signum in (signal.SIGTERM, signal.SIGHUP)
-    }
-    try:
-        yield
-    finally:
-        # A second Ctrl-C must not cut the clean-up short.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            processes.stop_all()
-        finally:
-            signal.signal(signal.SIGINT, interrupt)
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
 
 
 def main(argv: list[str] | None = None) -> int:

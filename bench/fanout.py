@@ -31,7 +31,6 @@ import os
 import select
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,13 +42,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from harness import (  # noqa: E402
+    BenchError,
+    cleanup_on_exit,
+    free_port,
+    log_tail,
+    percentile,
+    proc_cpu_s,
+    progress,
+    verdict,
+    with_search_path,
+)
 from sqlalchemy import create_engine, func, text  # noqa: E402
 from sqlalchemy import insert as sql_insert  # noqa: E402
 from sqlmodel import col  # noqa: E402
@@ -100,14 +109,6 @@ GOAL_DELAY_P99_MS = 2000.0  # due-to-send p99, below
 
 BACKENDS = ("sqlite", "postgresql")
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
 
 
 # -- the stand-in helper (runs in a process of its own) --------------------------------------------
@@ -244,18 +245,6 @@ class StandInHelper:
 # -- processes -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def proc_cpu_s(pid: int) -> float:
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def dei_bot_command() -> list[str]:
     # The console script installed beside this interpreter, not a version manager's shim on PATH
     # (pyenv's runs `pyenv exec`, and the process id would be the shim's).
@@ -313,13 +302,6 @@ class Processes:
                 self.stop(process)
 
 
-def log_tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def log_problems(log: Path) -> int:
     """Lines at ERROR level, and tracebacks, in a server's log."""
     try:
@@ -347,13 +329,6 @@ def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -
             connection.close()
         time.sleep(0.02)
     raise BenchError(f"server not healthy within {START_TIMEOUT_S:.0f} s:\n{log_tail(log)}")
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    if not ordered:
-        return math.nan
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 # -- databases -------------------------------------------------------------------------------------
@@ -391,11 +366,6 @@ class Backend:
         if self.db is not None:
             self.db.dispose()
             self.db = None
-
-
-def with_search_path(url: str, schema: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
 def upgrade_database(url: str, workdir: Path) -> None:
@@ -895,10 +865,6 @@ def without_nan(value: Any) -> Any:
     return value
 
 
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
 def print_report(config: dict[str, Any], results: dict[str, dict[str, Any]]) -> None:
     print(
         f"fanout: the real `dei-bot run --http` process; Slack stand-in in "
@@ -1026,29 +992,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not 0 < args.idle_seconds <= 600 or not 0 <= args.delay_spread <= 600:
         parser.error("--idle-seconds and --delay-spread must be within (0, 600]")
     return args
-
-
-def terminate_on_signal(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def cleanup_on_exit(processes: Processes) -> Iterator[None]:
-    previous = {
-        signum: signal.signal(signum, terminate_on_signal)
-        for signum in (signal.SIGTERM, signal.SIGHUP)
-    }
-    try:
-        yield
-    finally:
-        # A second Ctrl-C must not cut the clean-up short.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            processes.stop_all()
-        finally:
-            signal.signal(signal.SIGINT, interrupt)
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
 
 
 @contextlib.contextmanager

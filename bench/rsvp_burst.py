@@ -34,7 +34,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,13 +45,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from harness import (  # noqa: E402
+    BenchError,
+    cleanup_on_exit,
+    free_port,
+    log_tail,
+    percentile,
+    proc_cpu_s,
+    proc_status_kb,
+    progress,
+    verdict,
+    with_search_path,
+)
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import col  # noqa: E402
 from sqlmodel import select as sql_select  # noqa: E402
@@ -124,14 +134,6 @@ COUNTED = (
     "maybe",
     "not_going",
 )
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
 
 
 # -- the clicks ------------------------------------------------------------------------------------
@@ -273,25 +275,6 @@ def fire(
 # -- processes -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def proc_status_kb(pid: int, field_name: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field_name} for process {pid}")
-
-
-def proc_cpu_s(pid: int) -> float:
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def dei_bot_command() -> list[str]:
     # The console script installed beside this interpreter, not a version manager's shim.
     beside = Path(sys.executable).parent / "dei-bot"
@@ -329,13 +312,6 @@ class Processes:
         for process in list(self.running):
             with contextlib.suppress(Exception):
                 self.stop(process)
-
-
-def log_tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -389,11 +365,6 @@ def dei_bot(
 
 
 # -- the database ----------------------------------------------------------------------------------
-
-
-def with_search_path(url: str, schema: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
 @contextlib.contextmanager
@@ -505,13 +476,6 @@ def promotion_rows(db: Database) -> Counter[str]:
 
 
 # -- the checks ------------------------------------------------------------------------------------
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    if not ordered:
-        return math.nan
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def spread_ms(values: list[float]) -> dict[str, float]:
@@ -855,10 +819,6 @@ def run(args: argparse.Namespace, processes: Processes, workdir: Path) -> dict[s
 # -- the report ------------------------------------------------------------------------------------
 
 
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
 def goals(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     load, confirmations, stored = report["load"], report["confirmations"], report["stored"]
     updates, final = report["updates"], report["final"]
@@ -1133,29 +1093,6 @@ def code_version() -> str:
     if not commit:
         return "unknown"
     return f"{commit} (+ uncommitted changes)" if changed else commit
-
-
-def terminate_on_signal(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def cleanup_on_exit(processes: Processes) -> Iterator[None]:
-    previous = {
-        signum: signal.signal(signum, terminate_on_signal)
-        for signum in (signal.SIGTERM, signal.SIGHUP)
-    }
-    try:
-        yield
-    finally:
-        # A second Ctrl-C must not cut the clean-up short.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            processes.stop_all()
-        finally:
-            signal.signal(signal.SIGINT, interrupt)
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
