@@ -8,18 +8,16 @@ a Slack retry or two replicas racing still leave one row and the first check-in 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.database import upsert
 from storage.models import CohortParticipant, Community, Meeting, Rsvp
 
-UPSERTS: dict[str, Callable[..., Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 CHECK_IN_OPENS = timedelta(minutes=15)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=24)  # after the end
 # Someone who checks in without having RSVP'd is recorded as going. A hybrid meeting's check-in
@@ -59,20 +57,20 @@ def check_in(session: Session, meeting: Meeting, user_id: str, now: datetime) ->
     that exists keeps its state, so a check-in never takes or frees a seat.
     """
     assert meeting.id is not None
-    insert = UPSERTS[session.get_bind().dialect.name](Rsvp).values(
+    insert = upsert(session, Rsvp).values(
         meeting_id=meeting.id,
         user_id=user_id,
         state=state_without_rsvp(meeting),
         updated_at=now,
         checked_in_at=now,
     )
-    upsert = insert.on_conflict_do_update(
+    statement = insert.on_conflict_do_update(
         index_elements=["meeting_id", "user_id"],
         set_={"checked_in_at": insert.excluded.checked_in_at},
         where=col(Rsvp.checked_in_at).is_(None),
     )
     # RETURNING yields a row only when one was written (as in rsvps.record).
-    return session.execute(upsert.returning(col(Rsvp.id))).first() is not None
+    return session.execute(statement.returning(col(Rsvp.id))).first() is not None
 
 
 def checked_in(session: Session, meeting_id: int) -> list[str]:

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -60,6 +62,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert(session: Session, model: type[Any]) -> Any:
+    """INSERT … ON CONFLICT for the session's back end: both speak it, each with its own
+    construct (`on_conflict_do_update` / `on_conflict_do_nothing` on what this returns)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)
 
 
 def _build_engine(url: str, schema: str | None) -> Engine:

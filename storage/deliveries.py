@@ -18,10 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.database import upsert
 from storage.models import Delivery, DeliveryState, RateLimitGate
 
 OPEN_STATES = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
@@ -44,10 +43,8 @@ def plan(
     """
     row = session.exec(select(Delivery).where(Delivery.key == key)).first()
     if row is None:
-        dialect = session.get_bind().dialect.name
-        insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
         session.execute(
-            insert(Delivery)
+            upsert(session, Delivery)
             .values(
                 key=key,
                 kind=kind,
@@ -95,17 +92,6 @@ def cancel(session: Session, keys: Iterable[str], now: datetime, reason: str) ->
         .values(state=DeliveryState.CANCELLED.value, last_error=reason, updated_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def open_keys(session: Session, prefix: str) -> list[str]:
-    """Keys of rows still to be sent whose key starts with `prefix` (one cause's rows)."""
-    return list(
-        session.exec(
-            select(Delivery.key)
-            .where(col(Delivery.key).startswith(prefix, autoescape=True))
-            .where(col(Delivery.state).in_(OPEN_STATES))
-        )
-    )
 
 
 def claim_keys(
@@ -247,10 +233,6 @@ def record_uncertain(
     )
 
 
-def record_channel(session: Session, row_id: int, channel: str) -> None:
-    session.execute(update(Delivery).where(col(Delivery.id) == row_id).values(channel=channel))
-
-
 def release(session: Session, row_id: int, *, at: datetime, now: datetime) -> None:
     """Hands a claimed row back untouched, due again at `at` (its method is rate limited)."""
     _finish(session, row_id, now, next_attempt_at=at)
@@ -276,10 +258,6 @@ def by_key(session: Session, key: str, *, lock: bool = False) -> Delivery | None
     return session.exec(statement).first()
 
 
-def with_keys(session: Session, keys: Sequence[str]) -> list[Delivery]:
-    return list(session.exec(select(Delivery).where(col(Delivery.key).in_(list(keys)))))
-
-
 def anything_due(session: Session, now: datetime) -> bool:
     """A read, without the write lock: most seconds nothing is due, and the claim can wait."""
     due = session.exec(
@@ -297,15 +275,6 @@ def anything_due(session: Session, now: datetime) -> bool:
     return due is not None
 
 
-def next_due_at(session: Session) -> datetime | None:
-    return session.exec(
-        select(Delivery.next_attempt_at)
-        .where(col(Delivery.state) == DeliveryState.PENDING.value)
-        .order_by(col(Delivery.next_attempt_at))
-        .limit(1)
-    ).first()
-
-
 def gates(session: Session, now: datetime) -> dict[str, datetime]:
     """Methods still closed by a 429's Retry-After, and until when."""
     rows = session.exec(select(RateLimitGate).where(col(RateLimitGate.not_before) > now))
@@ -314,9 +283,7 @@ def gates(session: Session, now: datetime) -> dict[str, datetime]:
 
 def close_gate(session: Session, method: str, until: datetime) -> None:
     """One statement, as two workers may meet the same 429 at once; the later end wins."""
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(RateLimitGate).values(method=method, not_before=until)
+    statement = upsert(session, RateLimitGate).values(method=method, not_before=until)
     later = case(
         (col(RateLimitGate.not_before) > statement.excluded.not_before, RateLimitGate.not_before),
         else_=statement.excluded.not_before,

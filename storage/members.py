@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from storage.database import upsert
 from storage.models import Member
 
 PROFILE_TTL = timedelta(days=7)
@@ -18,23 +17,13 @@ def get(session: Session, user_id: str) -> Member | None:
     return session.get(Member, user_id)
 
 
-def get_or_new(session: Session, user_id: str) -> Member:
-    member = session.get(Member, user_id)
-    if member is None:
-        member = Member(user_id=user_id)
-        session.add(member)
-    return member
-
-
 def profile_is_fresh(member: Member | None, now: datetime) -> bool:
     return bool(member and member.fetched_at and now - member.fetched_at < PROFILE_TTL)
 
 
 def _upsert(session: Session, user_id: str, **values: Any) -> None:
     """One statement: two deliveries to the same new member may record them at once."""
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(Member).values(user_id=user_id, **values)
+    statement = upsert(session, Member).values(user_id=user_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=[Member.user_id], set_=values))
     session.expire_all()  # the identity map may hold the row as it was
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
+from storage.database import upsert
 from storage.models import Meeting, Rsvp
-
-# Both back ends speak INSERT … ON CONFLICT; each dialect has its own construct for it.
-UPSERTS: dict[str, Callable[..., Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def state_of(session: Session, meeting_id: int, user_id: str) -> str | None:
@@ -29,10 +24,10 @@ def record(session: Session, meeting_id: int, user_id: str, state: str, now: dat
     An upsert on the (meeting, member) constraint: two clicks racing each other, or Slack
     retrying one, still leave one row, and the second finds nothing to change.
     """
-    insert = UPSERTS[session.get_bind().dialect.name](Rsvp).values(
+    insert = upsert(session, Rsvp).values(
         meeting_id=meeting_id, user_id=user_id, state=state, updated_at=now
     )
-    upsert = insert.on_conflict_do_update(
+    statement = insert.on_conflict_do_update(
         index_elements=["meeting_id", "user_id"],
         set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
         # Only a change, and never one older than what is stored (clicks can arrive out of order).
@@ -41,7 +36,7 @@ def record(session: Session, meeting_id: int, user_id: str, state: str, now: dat
     )
     # RETURNING yields a row only when one was written; rowcount is not reliable here on every
     # driver once RETURNING is involved.
-    return session.execute(upsert.returning(col(Rsvp.id))).first() is not None
+    return session.execute(statement.returning(col(Rsvp.id))).first() is not None
 
 
 GOING = {"in-person": "going-in-person", "online": "going-online"}
