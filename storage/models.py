@@ -282,3 +282,43 @@ class SearchMiss(SQLModel, table=True):
     normalized: str = Field(index=True)
     user_id: str | None = None
     at: datetime = _created()
+
+
+class SuggestionState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ResourceSuggestion(SQLModel, table=True):
+    """A member's suggested resource, waiting for a coordinator to approve, edit or reject it."""
+
+    __tablename__ = "resource_suggestions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str  # who suggested it
+    title: str
+    url: str | None = None
+    kind: str  # ResourceKind
+    summary: str = ""
+    topics: list[str] = _list()
+    state: str = Field(default=SuggestionState.PENDING.value, index=True)
+    suggested_at: datetime = _created()
+    decided_by: str | None = None
+    decided_at: datetime | None = _when(nullable=True)
+    reason: str = ""  # why it was rejected, if the coordinator said
+    resource_id: int | None = Field(default=None, foreign_key="resources.id")
+
+
+class ResourceChange(SQLModel, table=True):
+    """Who changed the repository, when and how: one row per add, edit, retirement or decision."""
+
+    __tablename__ = "resource_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: int | None = Field(default=None, foreign_key="resources.id", index=True)
+    suggestion_id: int | None = Field(default=None, foreign_key="resource_suggestions.id")
+    action: str  # created | edited | retired | approved | rejected
+    user_id: str
+    at: datetime = _created()
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
