@@ -16,13 +16,13 @@ import yaml
 from sqlmodel import Session, col, select
 
 from storage import attendance as attendance_records
+from storage import misses as search_misses
 from storage.models import (
     Community,
     Delivery,
     Meeting,
     Resource,
     Rsvp,
-    SearchMiss,
     Topic,
 )
 
@@ -88,15 +88,9 @@ def topics(session: Session, _meeting_id: int | None = None) -> Table:
 
 
 def misses(session: Session, _meeting_id: int | None = None) -> Table:
-    """Lookups that found nothing, one row per normalized phrase, the most frequent first."""
-    groups: dict[str, tuple[str, int, datetime]] = {}
-    for miss in session.exec(select(SearchMiss).order_by(col(SearchMiss.at), col(SearchMiss.id))):
-        _, count, _ = groups.get(miss.normalized, ("", 0, miss.at))
-        groups[miss.normalized] = (miss.words, count + 1, miss.at)  # the latest words stand
-    ordered = sorted(
-        groups.items(), key=lambda item: (-item[1][1], -item[1][2].timestamp(), item[0])
-    )
-    rows = [(words, normalized, count, last) for normalized, (words, count, last) in ordered]
+    """Lookups that found nothing, one row per normalized phrase, the most frequent first;
+    `words` is the latest example as typed."""
+    rows = [(m.example, m.normalized, m.count, m.last_seen) for m in search_misses.counts(session)]
     return Table(("words", "normalized", "count", "last_seen"), rows)
 
 
