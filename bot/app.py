@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.slack_client import build_client
-from handlers import agenda, coaching, commands, errors, events, rsvp
+from handlers import agenda, coaching, commands, errors, home, rsvp
 from handlers.commands import Clock
+from handlers.home_refresh import HomeRefresher
 from storage.database import Database
 
 
@@ -48,6 +49,7 @@ def create_app(
     *,
     client: WebClient | None = None,
     clock: Clock = utc_clock,
+    home_refresher: HomeRefresher | None = None,
 ) -> App:
     # Bolt takes the token from the client, and copies its base_url and retry handlers.
     app = App(
@@ -63,5 +65,6 @@ def create_app(
     coaching.register(app, db=db, settings=settings, clock=clock)
     agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)
-    events.register(app)
+    # The sandbox and the tests pass their own refresher, to watch it or to change its pace.
+    home.register(app, db=db, settings=settings, clock=clock, refresher=home_refresher)
     return app

@@ -11,10 +11,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers import agenda_forms, agenda_work, attendance_work, blocks
+from handlers import agenda_forms, agenda_work, attendance_work, blocks, home_refresh
 from handlers.agenda_blocks import CANCEL_MEETING, EDIT_MEETING, MARK_ATTENDANCE, NEW_MEETING
 from handlers.agenda_modals import ATTENDANCE_FORM, MEETING_FORM
 from handlers.announcement_blocks import CHECK_IN
@@ -66,6 +66,7 @@ def save_meeting(
     body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -79,6 +80,8 @@ def save_meeting(
     # Saved before the ack: a save that fails must not close the form as if it had worked.
     result = agenda_work.store_meeting(db, settings, form, user, clock())
     finish_submission(ack, client, user, result)
+    if not isinstance(result, dict):  # saved, not sent back with field errors
+        home_refresh.refresh_everyone(context)
 
 
 def cancel_meeting(
@@ -87,6 +90,7 @@ def cancel_meeting(
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -97,6 +101,7 @@ def cancel_meeting(
     if settings.is_coordinator(user):
         key = str(action.get("value") or "")
         answer = agenda_work.cancel_meeting(db, settings, key, user, clock())
+        home_refresh.refresh_everyone(context)
     else:
         answer = blocks.coordinators_only(AGENDAS, settings.coordinators)
     tell(respond, client, body, answer)

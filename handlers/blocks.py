@@ -74,7 +74,8 @@ def date_token(moment: datetime, zone: ZoneInfo) -> str:
     """Each reader sees their own time zone; the fallback (old clients) shows the group's."""
     local = moment.astimezone(zone)
     fallback = local.strftime("%A %B %-d, %Y at %-I:%M %p %Z")
-    return f"<!date^{int(moment.timestamp())}^{{date_long_pretty}} at {{time}}|{fallback}>"
+    # {date_long}, not {date_long_pretty}: "tomorrow" alone, without the date, is not enough.
+    return f"<!date^{int(moment.timestamp())}^{{date_long}} at {{time}}|{fallback}>"
 
 
 def plain_date(moment: datetime, zone: ZoneInfo) -> str:
@@ -246,17 +247,3 @@ def topic_calendar(months: list[CalendarMonth], current_month: str) -> Message:
         plain.append(f"{heading}: " + "; ".join(p for _, p in rendered) + ".")
     return Message(text=" ".join(plain), blocks=blocks[:50])
 
-
-def home_view() -> dict[str, Any]:
-    lines = [f"• `{COMMAND}{' ' + words if words else ''}`: {what}" for words, what in EXAMPLES]
-    return {
-        "type": "home",
-        "blocks": [
-            header("DEI working group"),
-            section(
-                "Welcome! I announce the monthly working-group topic, collect RSVPs, find "
-                "resources and peers, and remind you of meetings and coaching sessions."
-            ),
-            section("*What you can ask me*\n" + "\n".join(lines)),
-        ],
-    }

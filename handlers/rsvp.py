@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 from sqlmodel import Session
 
-from handlers import announcement_blocks
+from handlers import announcement_blocks, home_refresh
 from handlers.announcement_blocks import RSVP_STATES
 from handlers.blocks import Message
+from handlers.replies import tell
 from storage import announcements, meetings, reminder_plans, rsvps, topics
 from storage.database import Database
 from storage.models import Meeting
@@ -40,6 +42,8 @@ def answer_rsvp(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
+    client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -56,7 +60,8 @@ def answer_rsvp(
         clock(),
         clicked_at=action_time(action),
     )
-    respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+    tell(respond, client, body, message)  # on the App Home there is no response_url: a DM
+    home_refresh.refresh(context, [user])
 
 
 def tell_promoted(

@@ -19,6 +19,7 @@ SECTION_MAX_FIELDS = 10
 HEADER_TEXT_MAX = 150
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
+ACCESSIBILITY_LABEL_MAX = 75
 URL_MAX = 3000
 ID_MAX = 255
 ACTIONS_MAX_ELEMENTS = 25
@@ -128,6 +129,12 @@ def check_element(element: Any, pointer: str, problems: list[str]) -> None:
         )
         _check_str(element.get("value"), f"{pointer}/value", BUTTON_VALUE_MAX, problems)
         _check_str(element.get("url"), f"{pointer}/url", URL_MAX, problems)
+        _check_str(
+            element.get("accessibility_label"),
+            f"{pointer}/accessibility_label",
+            ACCESSIBILITY_LABEL_MAX,
+            problems,
+        )
     elif kind in _SELECT_TYPES:
         _check_options(element.get("options"), f"{pointer}/options", problems)
     if "placeholder" in element and kind != "image":

@@ -8,6 +8,7 @@ import email.message
 import email.parser
 import email.policy
 import json
+import math
 import queue
 import selectors
 import socket
@@ -18,7 +19,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -112,6 +113,25 @@ class _Fault:
                 {"Retry-After": str(self.retry_after)},
             )
         return self.status, {"ok": False, "error": "internal_error"}, {}
+
+
+@dataclass
+class _RateLimit:
+    """Slack's per-method limit: at most ``per_minute`` calls in any 60 seconds, then 429s."""
+
+    per_minute: int
+    window: float = 60.0
+    answered: deque[float] = field(default_factory=deque)
+
+    def answer(self, at: float) -> Answer | None:
+        """A 429 if the window is full (nothing is counted then), else None and ``at`` counts."""
+        while self.answered and self.answered[0] <= at - self.window:
+            self.answered.popleft()
+        if len(self.answered) >= self.per_minute:
+            wait = max(1, math.ceil(self.answered[0] + self.window - at))
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+        self.answered.append(at)
+        return None
 
 
 def _check_fault(status: int, error: str | None, retry_after: int) -> None:
@@ -506,6 +526,7 @@ class SlackStandIn:
         self._responses: list[ResponsePost] = []
         self._faults: list[_Fault] = []
         self._latency: dict[str | None, float] = {}
+        self._rate_limits: dict[str, _RateLimit] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._socket_mode = SocketMode(self._changed, self.app_id)
@@ -673,10 +694,21 @@ class SlackStandIn:
         with self._lock:
             self._latency[method] = seconds
 
+    def rate_limit(self, method: str, *, per_minute: int) -> None:
+        """From now on ``method`` answers 429 ``ratelimited`` (with a ``Retry-After`` for when a
+        call fits again) once ``per_minute`` calls were answered in the last 60 seconds, as
+        Slack's tiers do (Tier 4, e.g. views.publish: ``per_minute=100``)."""
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        with self._lock:
+            self._rate_limits[method] = _RateLimit(per_minute)
+
     def clear_faults(self) -> None:
+        """Forget faults, slowness and rate limits."""
         with self._lock:
             self._faults.clear()
             self._latency.clear()
+            self._rate_limits.clear()
 
     def reset(self) -> None:
         """Forget calls, responses, messages, views, files, faults and Socket Mode envelopes and
@@ -687,6 +719,7 @@ class SlackStandIn:
             self._responses.clear()
             self._faults.clear()
             self._latency.clear()
+            self._rate_limits.clear()
             self._workspace.reset()
 
     def _take_fault(self, method: str) -> _Fault | None:
@@ -841,8 +874,12 @@ class SlackStandIn:
         with self._lock:
             at = time.monotonic()
             fault = self._take_fault(method)
+            limit = self._rate_limits.get(method)
+            limited = limit.answer(at) if limit is not None and fault is None else None
             if fault is not None:
                 answer = fault.answer()
+            elif limited is not None:
+                answer = limited
             else:
                 answer = self._answer(method, args, token, parse_error, token_in_header)
             status, body, _ = answer

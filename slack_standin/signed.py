@@ -83,11 +83,16 @@ def block_actions_body(
     channel: str = "C0GENERAL1",
     ephemeral: bool = False,
     view: dict[str, Any] | None = None,
+    element_type: str = "button",
+    label: str | None = None,
+    chosen: dict[str, Any] | None = None,
 ) -> bytes:
-    """A button click. On a message (`message`: what the stand-in stored, with its `ts`, or
-    nothing for an ephemeral one) Slack sends a `response_url`; in a view it sends the view.
+    """A button click, or a choice in a select (`element_type` "static_select" …, with `chosen`
+    holding what Slack sends for it, e.g. `{"selected_option": {...}}`). On a message
+    (`message`: what the stand-in stored, with its `ts`, or nothing for an ephemeral one) Slack
+    sends a `response_url`; in a view (a modal, or the App Home tab) it sends the view instead.
 
-    The block_id defaults to the one the button sits in when `message` carries it.
+    The block_id defaults to the one the element sits in when `message` carries it.
     """
     if block_id is None and message is not None:
         block_id = next(
@@ -100,14 +105,16 @@ def block_actions_body(
             None,
         )
     action: dict[str, Any] = {
-        "type": "button",
+        "type": element_type,
         "action_id": action_id,
         "block_id": block_id or "block",
-        "text": {"type": "plain_text", "text": action_id, "emoji": True},
         "action_ts": f"{time.time():.6f}",
     }
+    if element_type == "button":
+        action["text"] = {"type": "plain_text", "text": label or action_id, "emoji": True}
     if value is not None:
         action["value"] = value
+    action.update(chosen or {})
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": _person(user),
@@ -122,7 +129,7 @@ def block_actions_body(
     }
     if view is not None:
         payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}
-        payload["view"] = view
+        payload["view"] = view  # a modal's or the Home tab's: no channel, no response_url
     else:
         ts = str((message or {}).get("ts") or f"{time.time():.6f}")
         payload["container"] = {

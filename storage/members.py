@@ -42,6 +42,10 @@ def set_reminders(session: Session, user_id: str, enabled: bool) -> None:
     _upsert(session, user_id, reminders_enabled=enabled)
 
 
+def set_preferred_language(session: Session, user_id: str, language: str) -> None:
+    _upsert(session, user_id, preferred_language=language)
+
+
 def reminders_enabled(session: Session, user_id: str) -> bool:
     member = session.get(Member, user_id)
     return member is None or member.reminders_enabled
