@@ -43,6 +43,12 @@ def build_scheduler(
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(
+        lambda: jobs.plan_miss_digest(db, settings.coordinators, settings.timezone, clock()),
+        IntervalTrigger(seconds=PLAN_EVERY_S),
+        id="plan-miss-digest",
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
         dispatcher.run_once,
         IntervalTrigger(seconds=DISPATCH_EVERY_S),
         id="dispatch-deliveries",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from storage import announcements, reminder_plans
+from storage import announcements, misses, reminder_plans
 from storage.database import Database
 
 if TYPE_CHECKING:
@@ -40,3 +40,14 @@ def plan_monthly_topic(
         for year, month in ((local.year, local.month), following):
             at = schedule.occurrence(year, month, zone).astimezone(UTC)
             announcements.plan_topic_announcement(session, f"{year}-{month:02d}", channel, at, now)
+
+
+def plan_miss_digest(
+    db: Database, coordinators: Sequence[str], zone: ZoneInfo, now: datetime
+) -> int:
+    """Last week's digest of lookups that found nothing, one ledger row per coordinator (the
+    ISO week and the coordinator in its key), due Monday 09:00 in the group's zone. A week
+    without misses plans nothing; a digest already sent is never planned again."""
+    week = misses.last_complete_week(now, zone)
+    with db.transaction(write=True) as session:
+        return misses.plan_digests(session, week, coordinators, now)

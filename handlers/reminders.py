@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from handlers import announcements, reminder_blocks
+from handlers import announcements, lookup_messages, reminder_blocks
 from handlers.outgoing import Later, Outgoing, Unwanted
 from storage import announcements as announcement_kinds
 from storage import coaching, meetings, members, rsvps, topics
@@ -46,6 +46,8 @@ def compose(
     if row.kind in announcement_kinds.KINDS:
         # Posted in a channel: the date token shows each reader their own zone.
         return announcements.compose(session, row, now, member_zone(member, group_zone))
+    if row.kind in lookup_messages.KINDS:
+        return lookup_messages.compose(session, row)
     zone = member_zone(member, group_zone)
     wants_reminders = member is None or member.reminders_enabled
     if row.kind == MEETING_REMINDER:
