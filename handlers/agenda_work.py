@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from handlers import agenda_answers as answers
 from handlers import agenda_blocks, agenda_modals, rsvp
+from handlers import announcements as announcement_texts
 from handlers.agenda_blocks import Announcement, MeetingCard
 from handlers.agenda_forms import MeetingForm, meeting_form_errors, meeting_key
 from handlers.agenda_modals import POST_LATER, TOPIC_BLOCK, TopicChoice
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 UNTITLED = "Working-group meeting"
-OUT = (DeliveryState.SENT.value, DeliveryState.SENDING.value)
 
 
 def title_of(topic: Topic | None) -> str:
@@ -148,10 +148,13 @@ def store_meeting(
     with db.transaction(write=True) as session:
         topic = agendas.topic_by_key(session, form.topic_key)
         current = agendas.meeting_by_key(session, form.editing, lock=True)
+        if current is not None:
+            # Orders this edit against the post being composed (handlers/announcements.py).
+            announcements.lock_post(session, current.key)
         post = (
             agendas.announcement_rows(session, [current.key]).get(current.key) if current else None
         )
-        out = post is not None and post.state in OUT
+        out = post is not None and post.state in announcements.OUT
         errors = meeting_form_errors(
             form,
             now,
@@ -213,6 +216,7 @@ def plan_announcement(
     is planned for the time chosen (or moved to it)."""
     if out:
         announcements.plan_refresh(session, meeting, now)
+        announcement_texts.share_calendar_file(session, meeting, now)
         return answers.UPDATING
     if settings.announce_channel is None:
         return answers.NO_CHANNEL
@@ -233,6 +237,7 @@ def cancel_meeting(db: Database, settings: Settings, key: str, user: str, now: d
         if changed:
             # The posted announcement shows "Cancelled"; one still waiting is never posted.
             announcements.plan_refresh(session, meeting, now)
+            announcement_texts.share_calendar_file(session, meeting, now)
             post = [announcements.post_key(meeting.key)]
             deliveries.cancel(session, post, now, "the meeting was cancelled")
             reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)

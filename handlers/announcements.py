@@ -6,7 +6,9 @@ shows are the counts when it goes out, so the last edit always shows the final c
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -16,6 +18,8 @@ from handlers.blocks import ResourceLine
 from handlers.outgoing import Later, Outgoing, Unwanted, Upload
 from storage import announcements, attendance, meetings, resources, rsvps, topics
 from storage.models import Delivery, Meeting
+
+POST_UNDER_WAY_RETRY = timedelta(seconds=1)
 
 
 def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
@@ -92,6 +96,9 @@ def compose(
     if row.kind == announcements.CALENDAR_FILE:
         return calendar_file(session, row, meeting, now)
     if row.kind == announcements.MEETING_ANNOUNCEMENT:
+        # Locked before reading the meeting: an edit saved meanwhile either is in this post or
+        # sees it under way and asks for an edit after it (storage.announcements.plan_refresh).
+        announcements.lock_post(session, meeting.key)
         if meeting.cancelled_at is not None:
             return Unwanted("the meeting was cancelled before it was announced")
         message = announcement_blocks.meeting_announcement(facts(session, meeting, now), zone)
@@ -99,6 +106,8 @@ def compose(
     if row.kind == announcements.ANNOUNCEMENT_UPDATE:
         announcements.lock_post(session, meeting.key)  # one edit of an announcement at a time
         posted = announcements.posted_message(session, meeting.key)
+        if posted is None and announcements.post_under_way(session, meeting.key):
+            return Later(now + POST_UNDER_WAY_RETRY)
         if posted is None:
             return Unwanted("the announcement was never posted")
         if announcements.later_edit_waiting(session, meeting.key, row.key, now):
@@ -119,13 +128,47 @@ def compose(
     return Outgoing(text, announcement_blocks.notice(text))
 
 
+def calendar_edition(session: Session, meeting: Meeting) -> str:
+    """Names what the meeting's .ics says: a new edition for each change a calendar shows."""
+    event = calendar_event(meeting, meeting_title(session, meeting))
+    said = "|".join(
+        (
+            event.title,
+            event.starts_at.isoformat(),
+            event.ends_at.isoformat(),
+            event.location,
+            event.url or "",
+            "cancelled" if meeting.cancelled_at else "",
+        )
+    )
+    return hashlib.sha256(said.encode()).hexdigest()[:12]
+
+
+def share_calendar_file(session: Session, meeting: Meeting, now: datetime) -> None:
+    """A first .ics once the announcement is out, and a new one after a move or a cancellation."""
+    announcements.plan_calendar_file(session, meeting, calendar_edition(session, meeting), now)
+
+
 def calendar_file(
     session: Session, row: Delivery, meeting: Meeting, now: datetime
-) -> Outgoing | Unwanted:
-    if meeting.cancelled_at is not None:
-        return Unwanted("the meeting was cancelled")
+) -> Outgoing | Later | Unwanted:
+    posted = announcements.posted_message(session, meeting.key)
+    if posted is None and announcements.post_under_way(session, meeting.key):
+        return Later(now + POST_UNDER_WAY_RETRY)
+    if posted is None:
+        return Unwanted("the announcement was never posted")
+    if row.payload.get("edition") != calendar_edition(session, meeting):
+        return Unwanted("the meeting changed again: a newer calendar file follows")
     event = calendar_event(meeting, meeting_title(session, meeting))
-    text = "Add this meeting to your calendar: open the attached .ics file."
+    sequence = announcements.calendar_files_shared(session, meeting.key)
+    cancelled = meeting.cancelled_at is not None
+    event = replace(event, sequence=sequence, cancelled=cancelled)
+    if cancelled:
+        text = "This meeting is cancelled: the attached .ics file removes it from your calendar."
+    elif sequence:
+        text = "This meeting changed: open the attached .ics file to update your calendar."
+    else:
+        text = "Add this meeting to your calendar: open the attached .ics file."
     return Outgoing(
         text,
         [],
@@ -133,7 +176,7 @@ def calendar_file(
             filename=f"{meeting.key}.ics",
             title=f"{event.title} (calendar file)",
             content=calendar_links.ics(event, now=now),
-            thread_ts=str(row.payload.get("thread_ts", "")),
+            thread_ts=posted[1],
         ),
     )
 

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers import reminders
+from handlers import announcements, reminders
 from handlers.outgoing import Later, Outgoing
 from storage import announcements as announcement_kinds
 from storage import deliveries, meetings, members
@@ -395,10 +395,9 @@ class Dispatcher:
                 members.record_dm_channel(session, row.recipient, channel)
             if row.kind == announcement_kinds.MEETING_ANNOUNCEMENT:
                 meeting_key = str(row.payload.get("meeting"))
-                meetings.record_announcement(session, meeting_key, channel, ts)
-                announcement_kinds.plan_calendar_file(
-                    session, meeting_key, channel, ts, self.clock()
-                )
+                meeting = meetings.record_announcement(session, meeting_key, channel, ts)
+                if meeting is not None:
+                    announcements.share_calendar_file(session, meeting, self.clock())
         report.add("sent")
         if from_history:
             report.add("found_in_history")

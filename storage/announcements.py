@@ -30,6 +30,7 @@ KINDS = (
     WAITLIST_PROMOTION,
     MEETING_CANCELLED,
 )
+OUT = (DeliveryState.SENT.value, DeliveryState.SENDING.value)
 # chat.update is Tier 3 (about 50 a minute): one edit per announcement per window at most.
 UPDATE_WINDOW = timedelta(seconds=3)
 
@@ -64,8 +65,10 @@ def plan_refresh(session: Session, meeting: Meeting, now: datetime) -> Delivery 
     # The post row's lock orders this against an edit being composed: either the edit sees
     # this change, or this sees the edit under way and asks for the next one.
     posted = deliveries.by_key(session, post_key(meeting.key), lock=True)
-    if posted is None or posted.state != DeliveryState.SENT or not posted.channel:
+    if posted is None or posted.state not in OUT:
         return None
+    # Mid-send, the post may have been composed before this change: an edit follows it.
+    channel = posted.channel or posted.recipient
     window = math.floor(now.timestamp() / UPDATE_WINDOW.total_seconds()) + 1
     while True:
         taken = deliveries.by_key(session, f"{update_prefix(meeting.key)}{window}")
@@ -77,11 +80,17 @@ def plan_refresh(session: Session, meeting: Meeting, now: datetime) -> Delivery 
         session,
         f"{update_prefix(meeting.key)}{window}",
         kind=ANNOUNCEMENT_UPDATE,
-        recipient=posted.channel,
+        recipient=channel,
         due_at=due,
         now=now,
         payload={"meeting": meeting.key},
     )
+
+
+def post_under_way(session: Session, meeting_key: str) -> bool:
+    """The post's call to Slack has begun and not been recorded yet: edits wait for it."""
+    posted = deliveries.by_key(session, post_key(meeting_key))
+    return posted is not None and posted.state == DeliveryState.SENDING
 
 
 def posted_message(session: Session, meeting_key: str) -> tuple[str, str] | None:
@@ -157,16 +166,33 @@ def notify(
     )
 
 
-def plan_calendar_file(
-    session: Session, meeting_key: str, channel: str, ts: str, now: datetime
-) -> Delivery:
-    """The meeting's .ics, shared in the thread of its announcement once that is posted."""
-    return deliveries.plan(
+def calendar_file_key(meeting_key: str, edition: str) -> str:
+    return f"calendar-file:{meeting_key}:{edition}"
+
+
+def plan_calendar_file(session: Session, meeting: Meeting, edition: str, now: datetime) -> None:
+    """The meeting's .ics, shared in the thread of its announcement; `edition` names what the
+    file says, so an edit that moves the meeting (or a cancellation) shares one new file, and
+    saving the same again shares nothing. Nothing while the announcement is not out."""
+    posted = deliveries.by_key(session, post_key(meeting.key))
+    if posted is None or posted.state not in OUT:
+        return
+    deliveries.plan(
         session,
-        f"calendar-file:{meeting_key}",
+        calendar_file_key(meeting.key, edition),
         kind=CALENDAR_FILE,
-        recipient=channel,
+        recipient=posted.channel or posted.recipient,
         due_at=now,
         now=now,
-        payload={"meeting": meeting_key, "thread_ts": ts},
+        payload={"meeting": meeting.key, "edition": edition},
     )
+
+
+def calendar_files_shared(session: Session, meeting_key: str) -> int:
+    """How many .ics files of the meeting went out: the next one's SEQUENCE (RFC 5545)."""
+    rows = session.exec(
+        select(Delivery.id)
+        .where(col(Delivery.key).startswith(f"calendar-file:{meeting_key}:", autoescape=True))
+        .where(Delivery.state == DeliveryState.SENT.value)
+    )
+    return len(rows.all())

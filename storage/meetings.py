@@ -34,8 +34,9 @@ def next_for_topic(session: Session, topic: Topic, now: datetime) -> Meeting | N
     ).first()
 
 
-def record_announcement(session: Session, key: str, channel: str, ts: str) -> None:
+def record_announcement(session: Session, key: str, channel: str, ts: str) -> Meeting | None:
     meeting = by_key(session, key)
     if meeting is not None:
         meeting.announcement_channel, meeting.announcement_ts = channel, ts
         session.add(meeting)
+    return meeting
