@@ -18,6 +18,7 @@ SECTION_TEXT_LIMIT = 3000
 EXAMPLES = (
     ("", "this month's topic, the next meeting and your RSVP"),
     ("hiring", "look up resources and peers (any words)"),
+    ("suggest", "suggest a resource for the shared repository (coordinators: add one)"),
     ("calendar", "the topic calendar, past and coming months"),
     ("coaching", "your next coaching sessions"),
     ("reminders off", "stop reminder DMs (`reminders on` starts them again)"),

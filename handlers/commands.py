@@ -11,15 +11,23 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers import agenda_work, announcement_blocks, blocks, coaching_work
+from handlers import (
+    agenda_work,
+    announcement_blocks,
+    blocks,
+    coaching_work,
+    resource_curation_work,
+)
 from handlers.blocks import Message
+from handlers.resource_curation_blocks import ADD, SUGGEST
+from handlers.resource_curation_forms import FormPurpose
 from storage import meetings, resources, rsvps, topics
 from storage.database import Database
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
-SUBCOMMANDS = ("help", "calendar", "coaching", "agenda", "reminders")
+SUBCOMMANDS = ("help", "calendar", "coaching", "agenda", "reminders", "suggest")
 Clock = Callable[[], datetime]
 
 
@@ -64,6 +72,12 @@ def answer_dei_topic(
     if request.subcommand == "agenda" and request.words.casefold() == "new":
         # The trigger_id lives 3 s: one quick read, then straight to views.open.
         view = agenda_work.meeting_form_view(db, settings, None, clock())
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+        return
+    if request.subcommand == "suggest":
+        # Coordinators add at once; members suggest, for a coordinator to approve.
+        purpose = FormPurpose(ADD if coordinator else SUGGEST)
+        view = resource_curation_work.resource_form_view(db, purpose)
         client.views_open(trigger_id=command["trigger_id"], view=view)
         return
     message = answer_with_lookup(request, user, db, settings, clock())
