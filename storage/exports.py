@@ -3,7 +3,7 @@
 The data file (YAML) imports back to the same data: records are written in a stable order with
 their keys, times in UTC with an explicit `+00:00`. It holds what a coordinator manages, so
 retired resources and cancelled meetings and coaching sessions are left out: importing them
-elsewhere would bring them back to life. Synonyms are not stored yet, so they are never exported.
+elsewhere would bring them back to life. The synonym vocabulary comes last, keyed by its terms.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from storage import export_tables
+from storage import export_tables, synonyms
 from storage.datafile import (
     CoachingSessionRecord,
     CohortRecord,
@@ -24,6 +24,7 @@ from storage.datafile import (
     MeetingRecord,
     ParticipantRecord,
     ResourceRecord,
+    SynonymRecord,
     TopicRecord,
 )
 from storage.export_tables import Table
@@ -39,6 +40,7 @@ from storage.models import (
 )
 
 DATA_SECTIONS = ("topics", "communities", "resources", "meetings", "cohorts", "coaching_sessions")
+FILE_SECTIONS = (*DATA_SECTIONS, "synonyms")  # synonyms have terms, not keys
 TABLES: dict[str, Callable[[Session, int | None], Table]] = {
     "rsvps": export_tables.rsvps,
     "attendance": export_tables.attendance,
@@ -49,7 +51,7 @@ TABLES: dict[str, Callable[[Session, int | None], Table]] = {
 }
 FORMATS: dict[str, tuple[str, ...]] = {
     "all": ("yaml",),
-    **{section: ("yaml",) for section in DATA_SECTIONS},
+    **{section: ("yaml",) for section in FILE_SECTIONS},
     **{table: ("yaml", "csv") for table in TABLES},
 }
 FILTERED_BY_MEETING = ("rsvps", "attendance")
@@ -66,8 +68,8 @@ def export(session: Session, what: str, fmt: str = "yaml", meeting_key: str | No
         raise ValueError(f"a meeting key narrows only {' and '.join(FILTERED_BY_MEETING)}")
     meeting_id = _meeting_id(session, meeting_key) if meeting_key is not None else None
     if what == "all":
-        return data_file_yaml(stored_data(session))
-    if what in DATA_SECTIONS and fmt == "yaml":
+        return data_file_yaml(stored_data(session, FILE_SECTIONS), FILE_SECTIONS)
+    if what in FILE_SECTIONS and fmt == "yaml":
         return data_file_yaml(stored_data(session, (what,)), (what,))
     table = TABLES[what](session, meeting_id)
     return table.csv() if fmt == "csv" else table.yaml(what)
@@ -82,6 +84,7 @@ def stored_data(session: Session, sections: Sequence[str] = DATA_SECTIONS) -> Da
         "meetings": _meetings,
         "cohorts": _cohorts,
         "coaching_sessions": _coaching_sessions,
+        "synonyms": _synonyms,
     }
     records: dict[str, Any] = {section: readers[section](session) for section in sections}
     return DataFile(**records)
@@ -216,6 +219,12 @@ def _coaching_sessions(session: Session) -> tuple[CoachingSessionRecord, ...]:
         )
         for row in rows
         if row.id is not None
+    )
+
+
+def _synonyms(session: Session) -> tuple[SynonymRecord, ...]:
+    return tuple(
+        SynonymRecord(term=row.term, means=tuple(row.means)) for row in synonyms.listed(session)
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from storage import datafile
+from storage import datafile, synonyms
 from storage.database import Database
 from storage.datafile import DataFile, DataFileError, Problem
 from storage.models import (
@@ -31,11 +31,20 @@ from storage.models import (
     Community,
     Meeting,
     Resource,
+    Synonym,
     Topic,
 )
 
-STORED_SECTIONS = ("topics", "communities", "resources", "meetings", "cohorts", "coaching_sessions")
-NOT_STORED_SECTIONS = ("synonyms",)  # read and checked, but there is no table for them yet
+STORED_SECTIONS = (
+    "topics",
+    "communities",
+    "resources",
+    "meetings",
+    "cohorts",
+    "coaching_sessions",
+    "synonyms",
+)
+NOT_STORED_SECTIONS: tuple[str, ...] = ()  # read and checked, but kept by no table (none today)
 MODELS: dict[str, type[Any]] = {"topics": Topic, "communities": Community, "cohorts": Cohort}
 NOUNS = {"topics": "topic", "communities": "community", "cohorts": "cohort"}
 
@@ -137,6 +146,7 @@ def _write(session: Session, data: DataFile) -> ImportReport:
         "meetings": _write_meetings(session, data),
         "cohorts": _write_cohorts(session, data),
         "coaching_sessions": _write_coaching_sessions(session, data),
+        "synonyms": _write_synonyms(session, data),
     }
     return ImportReport(
         file=data.file,
@@ -241,6 +251,15 @@ def _write_coaching_sessions(session: Session, data: DataFile) -> Counter[str]:
         if _sync_attendees(session, row.id, set(coaching.participants)) and outcome == "unchanged":
             outcome = "updated"
         outcomes[outcome] += 1
+    session.flush()
+    return outcomes
+
+
+def _write_synonyms(session: Session, data: DataFile) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    for synonym in data.synonyms:
+        values = {"term": synonym.term, "means": list(synonym.means)}
+        outcomes[_upsert(session, Synonym, synonyms.key_of(synonym.term), values)[1]] += 1
     session.flush()
     return outcomes
 

@@ -124,6 +124,7 @@ class Resource(SQLModel, table=True):
     community_id: int | None = Field(default=None, foreign_key="communities.id", index=True)
     added_at: datetime = _created()
     retired_at: datetime | None = _when(nullable=True)
+    confirmed_at: datetime | None = _when(nullable=True)  # a coordinator last said it still holds
 
 
 class Meeting(SQLModel, table=True):
@@ -322,3 +323,45 @@ class ResourceChange(SQLModel, table=True):
     user_id: str
     at: datetime = _created()
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Synonym(SQLModel, table=True):
+    """A term and what it also means, searched both ways: LEP <-> language access.
+
+    Coordinators extend the vocabulary through `dei-bot import` (the data file's `synonyms`).
+    """
+
+    __tablename__ = "synonyms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)  # the term folded: one record per term
+    term: str
+    means: list[str] = _list()
+
+
+class PeerVolunteer(SQLModel, table=True):
+    """A member who offered to be a contact for a practice ("ask me about language access")."""
+
+    __tablename__ = "peer_volunteers"
+    __table_args__ = (
+        UniqueConstraint("user_id", "practice_key", name="uq_peer_volunteers_user_practice"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str
+    practice: str  # as the member wrote it
+    practice_key: str  # folded, so "Language access" and "language  access" are one offer
+    community_id: int | None = Field(default=None, foreign_key="communities.id")
+    created_at: datetime = _created()
+
+
+class SearchStamp(SQLModel, table=True):
+    """One row whose stamp changes (by trigger) with every write to what lookups search.
+
+    Lookups keep the words they correct typos against in memory, keyed on this stamp.
+    """
+
+    __tablename__ = "search_stamps"
+
+    id: int = Field(default=1, primary_key=True)
+    stamp: str

@@ -3,6 +3,7 @@
 from alembic import context
 
 from storage import models
+from storage.search.index import belongs_to_models
 
 target_metadata = models.SQLModel.metadata
 
@@ -14,6 +15,7 @@ def run_migrations() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=belongs_to_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -10,13 +10,16 @@ from alembic.runtime.migration import MigrationContext
 
 from storage import models, schema
 from storage.database import Database
+from storage.search import index
 
 
 def test_migrations_match_the_models(db: Database) -> None:
     with db.engine.connect() as connection:
-        differences = compare_metadata(
-            MigrationContext.configure(connection), models.SQLModel.metadata
+        # The full-text index is not a model (FTS5 has no SQLAlchemy type): left out on purpose.
+        context = MigrationContext.configure(
+            connection, opts={"include_object": index.belongs_to_models}
         )
+        differences = compare_metadata(context, models.SQLModel.metadata)
     assert differences == []
     assert schema.current_revision(db) == schema.head_revision(db)
 

@@ -1,0 +1,190 @@
+"""What lookups know about words, kept in memory per database while the data stays the same.
+
+Synonyms, the topic calendar and the vocabulary (every word a lookup could find, for "did you
+mean") change only when coordinators change data. Triggers give `search_stamps` a new stamp with
+every such write; a lookup reads the stamp (one row) and rebuilds only when it moved. The
+vocabulary, the costly part, is built the first time a lookup needs to correct a word.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from storage.models import Community, Resource, SearchStamp, Synonym, Topic
+from storage.search.words import STOP_WORDS, Alternative, folded_words
+
+CORRECTION_FROM = 4  # shorter words are too ambiguous to correct ("hr" is not a typo of "hi")
+CORRECTION_SCORE = 80  # rapidfuzz ratio: "procurment" -> "procurement" is 95
+CLOSE_TOPIC_SCORE = 60  # rapidfuzz token_set_ratio of the words and a topic's title or keyword
+MAX_CLOSE_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    id: int
+    month: str
+    names: tuple[str, ...]  # the title, then the keywords
+
+
+class Vocabulary:
+    """Every word a lookup can find, most frequent first, for correcting typos."""
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.words = frozenset(counts)
+        ordered = sorted(counts, key=lambda word: (-counts[word], word))
+        self._by_length: dict[int, list[str]] = {}
+        for word in ordered:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def correction(self, word: str) -> str | None:
+        """The known word `word` was most likely meant to be, or None if it is fine or hopeless."""
+        if len(word) < CORRECTION_FROM or word in self.words or not word.isalpha():
+            return None
+        # A typo rarely changes a word's length by more than two letters.
+        candidates = [
+            known
+            for length in range(len(word) - 2, len(word) + 3)
+            for known in self._by_length.get(length, ())
+        ]
+        best = process.extractOne(
+            word, candidates, scorer=fuzz.ratio, score_cutoff=CORRECTION_SCORE
+        )
+        return best[0] if best else None
+
+
+@dataclass
+class Lexicon:
+    stamp: str | None
+    synonyms: dict[tuple[str, ...], tuple[Alternative, ...]]
+    longest_synonym: int
+    topics: tuple[TopicWords, ...]  # the calendar's chosen topics, TBD months left out
+    _vocabulary: Vocabulary | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def month_topic(self, month: str) -> TopicWords | None:
+        return next((topic for topic in self.topics if topic.month == month), None)
+
+    def vocabulary(self, session: Session) -> Vocabulary:
+        with self._lock:
+            if self._vocabulary is None:
+                self._vocabulary = Vocabulary(_word_counts(session))
+            return self._vocabulary
+
+    def closest_topics(self, text: str) -> list[int]:
+        """Ids of the topics whose title or a keyword is nearest `text`, nearest first."""
+        query = _meaningful(text)
+        if not query:
+            return []
+        names = [(topic, _meaningful(name)) for topic in self.topics for name in topic.names]
+        matches = process.extract(
+            query,
+            [name for _, name in names],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=CLOSE_TOPIC_SCORE,
+            limit=None,
+        )
+        best: dict[int, float] = {}
+        months: dict[int, str] = {}
+        for _, score, index in matches:
+            topic = names[index][0]
+            best[topic.id] = max(score, best.get(topic.id, 0.0))
+            months[topic.id] = topic.month
+        ranked = sorted(best, key=lambda topic_id: (-best[topic_id], months[topic_id]))
+        return ranked[:MAX_CLOSE_TOPICS]
+
+
+def _meaningful(text: str) -> str:
+    return " ".join(word for word in folded_words(text) if word not in STOP_WORDS)
+
+
+_cache: weakref.WeakKeyDictionary[Engine, Lexicon] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def current(session: Session) -> Lexicon:
+    """The lexicon of the session's database, rebuilt only when its stamp changed."""
+    engine = _engine(session)
+    stamp = session.exec(select(SearchStamp.stamp).where(SearchStamp.id == 1)).first()
+    cached = _cache.get(engine)
+    if cached is not None and stamp is not None and cached.stamp == stamp:
+        return cached
+    lexicon = _build(session, stamp)
+    if stamp is not None:  # no stamp: never written to, or emptied by hand; cheap to rebuild
+        with _cache_lock:
+            _cache[engine] = lexicon
+    return lexicon
+
+
+def _engine(session: Session) -> Engine:
+    bind: Any = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _build(session: Session, stamp: str | None) -> Lexicon:
+    synonyms = _synonym_groups(session.exec(select(Synonym.term, Synonym.means)).all())
+    topics = tuple(
+        TopicWords(id=row.id, month=row.month, names=(row.title, *row.keywords))
+        for row in session.exec(
+            select(Topic).where(col(Topic.tbd).is_(False)).order_by(col(Topic.month))
+        )
+        if row.id is not None
+    )
+    longest = max((len(words) for words in synonyms), default=1)
+    return Lexicon(stamp=stamp, synonyms=synonyms, longest_synonym=longest, topics=topics)
+
+
+def _synonym_groups(
+    rows: Iterable[tuple[str, Sequence[str]]],
+) -> dict[tuple[str, ...], tuple[Alternative, ...]]:
+    """Each term and each of its meanings stands for all the others: LEP <-> language access."""
+    others: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
+    for term, means in rows:
+        group = [(tuple(folded_words(name)), name.strip()) for name in (term, *means)]
+        group = [(words, shown) for words, shown in group if _searchable(words)]
+        for words, _ in group:
+            alternatives = others.setdefault(words, {})
+            for other, shown in group:
+                if other != words:
+                    alternatives.setdefault(other, shown)
+    return {
+        words: tuple(Alternative(shown=shown, words=other) for other, shown in alternatives.items())
+        for words, alternatives in others.items()
+        if alternatives
+    }
+
+
+def _searchable(words: tuple[str, ...]) -> bool:
+    # A one-word synonym that is a stop word would mean different things to the two back ends.
+    return bool(words) and not (len(words) == 1 and words[0] in STOP_WORDS)
+
+
+def _word_counts(session: Session) -> Counter[str]:
+    counts: Counter[str] = Counter()
+
+    def add(texts: Iterable[str]) -> None:
+        for text in texts:
+            counts.update(w for w in folded_words(text) if len(w) > 2 and w not in STOP_WORDS)
+
+    resources = session.exec(
+        select(Resource.title, Resource.summary, Resource.topics).where(
+            col(Resource.retired_at).is_(None)
+        )
+    )
+    for title, summary, tags in resources:
+        add((title, summary, *tags))
+    for name, practices in session.exec(select(Community.name, Community.practices)):
+        add((name, *practices))
+    for row in session.exec(select(Topic).where(col(Topic.tbd).is_(False))):
+        add((row.title, row.summary, *row.keywords))
+    for term, means in session.exec(select(Synonym.term, Synonym.means)):
+        add((term, *means))
+    return counts
