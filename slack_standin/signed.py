@@ -86,13 +86,15 @@ def block_actions_body(
     element_type: str = "button",
     label: str | None = None,
     chosen: dict[str, Any] | None = None,
+    action_ts: float | None = None,
 ) -> bytes:
     """A button click, or a choice in a select (`element_type` "static_select" …, with `chosen`
     holding what Slack sends for it, e.g. `{"selected_option": {...}}`). On a message
     (`message`: what the stand-in stored, with its `ts`, or nothing for an ephemeral one) Slack
     sends a `response_url`; in a view (a modal, or the App Home tab) it sends the view instead.
 
-    The block_id defaults to the one the element sits in when `message` carries it.
+    The block_id defaults to the one the element sits in when `message` carries it;
+    `action_ts` (when the person clicked) to now.
     """
     if block_id is None and message is not None:
         block_id = next(
@@ -108,7 +110,7 @@ def block_actions_body(
         "type": element_type,
         "action_id": action_id,
         "block_id": block_id or "block",
-        "action_ts": f"{time.time():.6f}",
+        "action_ts": f"{time.time() if action_ts is None else action_ts:.6f}",
     }
     if element_type == "button":
         action["text"] = {"type": "plain_text", "text": label or action_id, "emoji": True}

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.database import upsert
@@ -273,6 +273,15 @@ def anything_due(session: Session, now: datetime) -> bool:
         .limit(1)
     ).first()
     return due is not None
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest waiting row falls due: the sandbox moves its clock from one to the next."""
+    return session.exec(
+        select(func.min(Delivery.next_attempt_at)).where(
+            col(Delivery.state) == DeliveryState.PENDING.value
+        )
+    ).first()
 
 
 def gates(session: Session, now: datetime) -> dict[str, datetime]:
