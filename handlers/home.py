@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers import blocks, home_blocks, home_work
+from handlers import blocks, home_blocks, home_tool_blocks, home_work
 from handlers.coaching_forms import field_text
 from handlers.home_blocks import (
-    EXPORT,
     LANGUAGE,
     REMINDERS,
     SEARCH_BLOCK,
@@ -28,6 +27,7 @@ from handlers.home_blocks import (
     SEARCH_RESOURCES,
 )
 from handlers.home_refresh import CONTEXT_KEY, HomeRefresher
+from handlers.home_tool_blocks import EXPORT
 from handlers.replies import tell
 from storage.database import Database
 
@@ -157,15 +157,15 @@ def send_export(
     what = str((action.get("selected_option") or {}).get("value") or "")
     exported = home_work.export_table(db, what)
     if exported is None:
-        tell(respond, client, body, home_blocks.export_refused(what))
+        tell(respond, client, body, home_tool_blocks.export_refused(what))
         return
     content, rows = exported
-    caption = home_blocks.export_caption(what, rows)
+    caption = home_tool_blocks.export_caption(what, rows)
     dm = client.conversations_open(users=user)["channel"]["id"]
     client.files_upload_v2(
         channel=dm,
         content=content,
         filename=f"dei-bot-{what}.csv",
-        title=home_blocks.EXPORTS[what],
+        title=home_tool_blocks.EXPORTS[what],
         initial_comment=caption.text,
     )

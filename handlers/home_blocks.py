@@ -9,13 +9,11 @@ Sentences are whole, with named fields, ready to be wrapped for translation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.agenda_blocks import NEW_MEETING
 from handlers.announcement_blocks import BUTTON_WORDS, rsvp_actions
 from handlers.blocks import (
     COMMAND,
@@ -31,31 +29,23 @@ from handlers.blocks import (
 )
 from handlers.coaching_answers import offsets_words
 from handlers.coaching_blocks import SessionCard, button, input_block, plain, session_card
+from handlers.home_tool_blocks import CoordinatorFacts, coordinator_part, spoken
+from handlers.resource_curation_blocks import SUGGEST_RESOURCE
 
 SEARCH_RESOURCES = "home_search_resources"
 REMINDERS = "home_reminders"  # value "on" | "off": what the click turns them to
 LANGUAGE = "home_language"
-EXPORT = "home_export"
 SEARCH_FORM = "home_search_form"  # callback_id
 SEARCH_BLOCK, SEARCH_INPUT = "home_search_words", "words"
 
 VIEW_MAX_BLOCKS = 100
 MAX_MEETINGS = 5
 MAX_SESSIONS = 5
-MAX_RECENT = 3
 SEARCH_WORDS_MAX = 500
 LABEL_MAX = 75
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
-# What a coordinator can download from the Home tab, as CSV in a direct message.
-EXPORTS = {
-    "rsvps": "RSVPs",
-    "attendance": "Attendance",
-    "resources": "Resources",
-    "misses": "Searches that found nothing",
-    "topics": "Topic calendar",
-}
 
 
 @dataclass(frozen=True)
@@ -71,20 +61,6 @@ class HomeMeeting:
     join_url: str | None
     rsvp_state: str | None
     started: bool = False
-
-
-@dataclass(frozen=True)
-class RecentAttendance:
-    title: str
-    starts_at: datetime
-    attended: int
-    by_community: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class CoordinatorFacts:
-    recent: tuple[RecentAttendance, ...] = ()
-    announce_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,11 +81,6 @@ class HomeFacts:
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
     """A short, absolute day for labels: never "tomorrow" without the date."""
     return moment.astimezone(zone).strftime("%b %-d, %Y")
-
-
-def spoken(title: str) -> str:
-    """A title inside a plain-text label: brackets would only be noise to a screen reader."""
-    return title.replace("<", "").replace(">", "")
 
 
 def home_rsvp_buttons(meeting: HomeMeeting, zone: ZoneInfo) -> dict[str, Any]:
@@ -142,6 +113,7 @@ def meeting_section(meeting: HomeMeeting, zone: ZoneInfo) -> list[dict[str, Any]
 
 
 def topic_and_search(facts: HomeFacts) -> list[dict[str, Any]]:
+    """This month's topic, and the way into the repository (coordinators add from their tools)."""
     if facts.topic_title is None:
         topic = (
             f"No topic is on the calendar for {facts.month_label} yet. "
@@ -155,7 +127,17 @@ def topic_and_search(facts: HomeFacts) -> list[dict[str, Any]]:
         "search",
         hint="Search the working group's resources and peers",
     )
-    return [section(topic), {"type": "actions", "block_id": "home-search", "elements": [search]}]
+    elements = [search]
+    if facts.coordinator is None:
+        elements.append(
+            button(
+                SUGGEST_RESOURCE,
+                "Suggest a resource",
+                "suggest",
+                hint="Suggest a resource for the coordinators to add",
+            )
+        )
+    return [section(topic), {"type": "actions", "block_id": "home-search", "elements": elements}]
 
 
 def meetings_part(facts: HomeFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -226,53 +208,6 @@ def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
     ]
 
 
-def attendance_line(recent: RecentAttendance, zone: ZoneInfo) -> str:
-    parts = ", ".join(f"{escape(name)} {count}" for name, count in recent.by_community)
-    counted = f"{recent.attended} attended" + (f" ({parts})" if parts else "")
-    return f"• *{escape(recent.title)}*, {date_token(recent.starts_at, zone)}: {counted}"
-
-
-def export_option(what: str) -> dict[str, Any]:
-    return {"text": plain(EXPORTS[what]), "value": what}
-
-
-def coordinator_part(tools: CoordinatorFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
-    exporter = {
-        "type": "static_select",
-        "action_id": EXPORT,
-        "placeholder": plain("Export a table (CSV)"),
-        "options": [export_option(what) for what in EXPORTS],
-    }
-    elements = [
-        button(
-            NEW_MEETING, "Post an agenda", "new", style="primary", hint="Schedule a new meeting"
-        ),
-        exporter,
-    ]
-    blocks: list[dict[str, Any]] = [
-        header("Coordinator tools"),
-        {"type": "actions", "block_id": "home-tools", "elements": elements},
-        context(
-            f"`{COMMAND} agenda` lists every meeting with Edit, Cancel and Attendance. "
-            "An export arrives as a file in a direct message."
-        ),
-    ]
-    if tools.announce_channel is None:
-        blocks.append(
-            context(
-                "`DEI_ANNOUNCE_CHANNEL` is not set, so announcements cannot be posted yet: "
-                "ask the bot's operator to set it."
-            )
-        )
-    blocks.append(section("*Attendance at the last meetings (past 30 days), by municipality*"))
-    if tools.recent:
-        lines = [attendance_line(recent, zone) for recent in tools.recent[-MAX_RECENT:]]
-        blocks.append(section("\n".join(lines)))
-    else:
-        blocks.append(section("No meeting ended in the past 30 days."))
-    return blocks
-
-
 def home_tab(facts: HomeFacts, zone: ZoneInfo) -> dict[str, Any]:
     """The whole Home tab of one person; coordinators get their tools below the rest."""
     blocks: list[dict[str, Any]] = [header("DEI working group"), *topic_and_search(facts)]
@@ -317,18 +252,3 @@ def search_form(words: str = "", results: Message | None = None) -> dict[str, An
 
 def search_words_missing() -> dict[str, str]:
     return {SEARCH_BLOCK: "Type a word or two to look up, for example: hiring."}
-
-
-def export_caption(what: str, rows: int) -> Message:
-    name = EXPORTS.get(what, what)
-    text = f"Here is the export you asked for: {name}, {rows} rows, as CSV."
-    return Message(text=text, blocks=[section(escape(text))])
-
-
-def export_refused(what: str) -> Message:
-    text = f"I can't export “{escape(truncate(what, 50))}”. Choose a table from the list."
-    return Message(text=text, blocks=[section(text)])
-
-
-def languages_offered() -> Sequence[str]:
-    return tuple(LANGUAGES)

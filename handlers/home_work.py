@@ -1,7 +1,8 @@
 """What the Home listeners do: gather one person's Home (one read transaction), change their
 settings, look up resources for the search modal, and produce a coordinator's export.
 
-Rendering is `handlers.home_blocks`; pacing the publishes is `handlers.home_refresh`.
+Rendering is `handlers.home_blocks` and `handlers.home_tool_blocks`; pacing the publishes is
+`handlers.home_refresh`.
 """
 
 from __future__ import annotations
@@ -13,19 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from handlers import agenda_work, coaching_work, commands, home_blocks
+from handlers import agenda_work, coaching_work, commands, home_blocks, home_tool_blocks
 from handlers.blocks import Message
 from handlers.home_blocks import (
     LANGUAGES,
     MAX_MEETINGS,
-    MAX_RECENT,
     MAX_SESSIONS,
-    CoordinatorFacts,
     HomeFacts,
     HomeMeeting,
+)
+from handlers.home_tool_blocks import (
+    MAX_RECENT,
+    MAX_SUGGESTIONS,
+    CoordinatorFacts,
     RecentAttendance,
 )
-from storage import agendas, attendance, coaching, exports, members, rsvps, topics
+from handlers.resource_curation_blocks import SuggestionCard
+from storage import agendas, attendance, coaching, exports, members, rsvps, suggestions, topics
 from storage.attendance import Summary
 from storage.database import Database
 
@@ -75,7 +80,17 @@ def home_facts(session: Session, settings: Settings, user: str, now: datetime) -
             )
             for meeting in ended
         )
-        tools = CoordinatorFacts(recent=recent, announce_channel=settings.announce_channel)
+        waiting, total = suggestions.pending(session, MAX_SUGGESTIONS)
+        tools = CoordinatorFacts(
+            recent=recent,
+            announce_channel=settings.announce_channel,
+            suggestions=tuple(
+                SuggestionCard(row.id, row.user_id, suggestions.fields_of(row))
+                for row in waiting
+                if row.id is not None
+            ),
+            suggestions_waiting=total,
+        )
     return HomeFacts(
         viewer=user,
         month_label=local_now.strftime("%B %Y"),
@@ -116,7 +131,7 @@ def search(db: Database, settings: Settings, user: str, words: str, now: datetim
 
 def export_table(db: Database, what: str) -> tuple[str, int] | None:
     """The table as CSV and its number of rows, or None if it is not one coordinators export."""
-    if what not in home_blocks.EXPORTS:
+    if what not in home_tool_blocks.EXPORTS:
         return None
     with db.transaction() as session:
         content = exports.export(session, what, "csv")

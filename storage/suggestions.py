@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, func, select
 
 from storage import deliveries, resource_changes
 from storage.models import Resource, ResourceSuggestion, SuggestionState
@@ -152,3 +152,16 @@ def reject(
     )
     _close(session, suggestion, coordinators, now)
     return True
+
+
+def pending(session: Session, limit: int) -> tuple[list[ResourceSuggestion], int]:
+    """The oldest `limit` suggestions still waiting for a decision, and how many wait in all."""
+    waiting = col(ResourceSuggestion.state) == SuggestionState.PENDING.value
+    oldest = session.exec(
+        select(ResourceSuggestion)
+        .where(waiting)
+        .order_by(col(ResourceSuggestion.suggested_at), col(ResourceSuggestion.id))
+        .limit(limit)
+    )
+    total = session.exec(select(func.count()).select_from(ResourceSuggestion).where(waiting)).one()
+    return list(oldest), int(total)
