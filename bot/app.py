@@ -12,7 +12,16 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.slack_client import build_client
-from handlers import agenda, coaching, commands, errors, home, resource_curation, rsvp
+from handlers import (
+    agenda,
+    coaching,
+    commands,
+    errors,
+    home,
+    lookup,
+    resource_curation,
+    rsvp,
+)
 from handlers.commands import Clock
 from handlers.home_refresh import HomeRefresher
 from storage.database import Database
@@ -65,6 +74,7 @@ def create_app(
     coaching.register(app, db=db, settings=settings, clock=clock)
     agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)
+    lookup.register(app, db=db, settings=settings, clock=clock)
     resource_curation.register(app, db=db, settings=settings, clock=clock)
     # The sandbox and the tests pass their own refresher, to watch it or to change its pace.
     home.register(app, db=db, settings=settings, clock=clock, refresher=home_refresher)

@@ -112,15 +112,6 @@ def coordinators_only(feature: str, coordinators: tuple[str, ...]) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def unknown_words_hint(words: str) -> Message:
-    shown = escape(truncate(words, 200))
-    text = (
-        f"I could not look up “{shown}” yet: resource search is on its way. "
-        f"Try `{COMMAND}` for this month's topic or `{COMMAND} help` for everything I can do."
-    )
-    return Message(text=text, blocks=[section(text)])
-
-
 def something_went_wrong() -> Message:
     text = (
         "Sorry, something went wrong on our side and your request was not completed. "

@@ -16,6 +16,7 @@ from handlers import (
     announcement_blocks,
     blocks,
     coaching_work,
+    lookup_work,
     resource_curation_work,
 )
 from handlers.blocks import Message
@@ -102,7 +103,7 @@ def answer_with_lookup(
     if request.subcommand == "reminders":
         return coaching_work.reminder_settings(db, settings, user, request.words, now)
     if request.subcommand == "search":
-        return blocks.unknown_words_hint(request.words)
+        return lookup_work.look_up(db, settings, user, request.words, now)
     return this_months_topic(db, settings, user, now)
 
 
