@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import coaching_answers as answers
-from handlers import coaching_blocks
+from handlers import coaching_blocks, rsvp
 from handlers.blocks import Message
 from handlers.coaching_blocks import COHORT_BLOCK, QUESTION_BLOCK, CohortChoice, SessionCard
 from handlers.coaching_forms import QuestionForm, SessionForm, session_form_errors, session_key
 from handlers.reminders import zone_of
-from storage import coaching, meetings, members, reminder_plans, rsvps, topics
+from storage import announcements, coaching, meetings, members, reminder_plans, rsvps, topics
 from storage.database import Database
 from storage.models import CoachingSession, RsvpState
 
@@ -120,9 +120,15 @@ def decline_meeting(
             return answers.not_found(MEETING)
         if now >= meeting.starts_at:
             return answers.already_started(MEETING)
-        changed = rsvps.record(session, meeting.id, user, RsvpState.NOT_GOING.value, now)
-        reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
+        # A click like the announcement's: the freed seat goes to the waitlist, counts follow.
+        outcome = rsvps.click(session, meeting, user, RsvpState.NOT_GOING.value, now)
+        changed = outcome.changed
         topic = topics.by_id(session, meeting.topic_id)
+        title = topic.title if topic and not topic.tbd else "the working-group meeting"
+        rsvp.tell_promoted(session, meeting, title, outcome.promoted, now)
+        reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
+        if changed or outcome.promoted:
+            announcements.plan_refresh(session, meeting, now)
         zone = zone_of(session, user, settings.timezone)
     title = topic.title if topic and not topic.tbd else "working-group"
     return answers.meeting_declined(title, meeting.starts_at, zone, changed=changed)

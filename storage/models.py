@@ -160,8 +160,11 @@ class Rsvp(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     user_id: str
     state: str  # RsvpState
-    updated_at: datetime = _created()
+    updated_at: datetime = _created()  # when the state last changed: the waitlist's order
     checked_in_at: datetime | None = _when(nullable=True)
+    # The newest click applied (Slack's action_ts), changed or not: an older click arriving
+    # late never overwrites it.
+    clicked_at: datetime | None = _when(nullable=True)
 
 
 class Cohort(SQLModel, table=True):

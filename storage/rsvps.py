@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import case, update
 from sqlmodel import Session, col, func, select
 
 from storage.database import upsert
@@ -18,25 +19,48 @@ def state_of(session: Session, meeting_id: int, user_id: str) -> str | None:
     return row.state if row else None
 
 
-def record(session: Session, meeting_id: int, user_id: str, state: str, now: datetime) -> bool:
-    """The member's RSVP becomes `state`, in one statement; False if it already was.
+def record(
+    session: Session, meeting_id: int, user_id: str, state: str, clicked_at: datetime
+) -> bool:
+    """The member's RSVP becomes `state` unless a newer click of theirs is stored; True if that
+    changed their state. One statement: an upsert on the (meeting, member) constraint, so two
+    clicks racing each other, or Slack retrying one, still leave one row.
 
-    An upsert on the (meeting, member) constraint: two clicks racing each other, or Slack
-    retrying one, still leave one row, and the second finds nothing to change.
+    A click that changes nothing still records its time: otherwise an older click that waited
+    longer for the database could land after it and overwrite the member's last word.
     """
+    before = state_of(session, meeting_id, user_id)
     insert = upsert(session, Rsvp).values(
-        meeting_id=meeting_id, user_id=user_id, state=state, updated_at=now
+        meeting_id=meeting_id,
+        user_id=user_id,
+        state=state,
+        updated_at=clicked_at,
+        clicked_at=clicked_at,
     )
+    same = col(Rsvp.state) == insert.excluded.state
     statement = insert.on_conflict_do_update(
         index_elements=["meeting_id", "user_id"],
-        set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
-        # Only a change, and never one older than what is stored (clicks can arrive out of order).
-        where=(col(Rsvp.state) != insert.excluded.state)
-        & (col(Rsvp.updated_at) <= insert.excluded.updated_at),
+        set_={
+            "state": insert.excluded.state,
+            "updated_at": case((same, col(Rsvp.updated_at)), else_=insert.excluded.updated_at),
+            "clicked_at": insert.excluded.clicked_at,
+        },
+        where=col(Rsvp.clicked_at).is_(None) | (col(Rsvp.clicked_at) <= insert.excluded.clicked_at),
     )
     # RETURNING yields a row only when one was written; rowcount is not reliable here on every
     # driver once RETURNING is involved.
-    return session.execute(statement.returning(col(Rsvp.id))).first() is not None
+    written = session.execute(statement.returning(col(Rsvp.id))).first() is not None
+    return written and before != state
+
+
+def promote_row(session: Session, row: Rsvp, state: str) -> None:
+    """A waitlisted member gets the seat: not a click of theirs, so their click time stays."""
+    session.execute(
+        update(Rsvp)
+        .where(col(Rsvp.id) == row.id)
+        .where(col(Rsvp.state) == row.state)
+        .values(state=state)
+    )
 
 
 GOING = {"in-person": "going-in-person", "online": "going-online"}
@@ -133,7 +157,6 @@ def promote(session: Session, meeting: Meeting, now: datetime) -> list[str]:
             else capacity - counts(session, meeting.id).get(GOING[fmt], 0)
         )
         for row in waitlist(session, meeting.id, fmt)[: max(0, free)]:
-            # Keeps the time of their own click: a click of theirs made since still wins.
-            record(session, meeting.id, row.user_id, GOING[fmt], row.updated_at)
+            promote_row(session, row, GOING[fmt])
             promoted.append(row.user_id)
     return promoted

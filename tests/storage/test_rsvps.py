@@ -91,3 +91,48 @@ def test_a_late_arriving_older_click_does_not_overwrite_a_newer_one(db: Database
     assert newer.state == "maybe"
     assert (older.changed, older.state) == (False, "maybe")
     assert states(db) == {"U0A": "maybe"}
+
+
+def test_a_click_that_changes_nothing_still_outranks_an_older_one(db: Database) -> None:
+    """Online at t0, online again at t2 (no change), then "can't make it" sent at t1 arrives
+    last: the member's last word was online, and it stands."""
+    target = meeting(db)
+    t0 = datetime.now(UTC)
+    t1, t2 = t0 + timedelta(seconds=1), t0 + timedelta(seconds=2)
+    with db.transaction(write=True) as session:
+        rsvps.click(session, target, "U0A", "going-online", t0, t0)
+    with db.transaction(write=True) as session:
+        again = rsvps.click(session, target, "U0A", "going-online", t0, t2)
+    with db.transaction(write=True) as session:
+        late = rsvps.click(session, target, "U0A", "not-going", t0, t1)
+    assert (again.changed, late.changed, late.state) == (False, False, "going-online")
+    assert states(db) == {"U0A": "going-online"}
+
+
+def test_a_repeated_going_click_keeps_the_place_in_line_and_a_promotion_keeps_click_time(
+    db: Database,
+) -> None:
+    target = meeting(db, capacity_in_person=1)
+    t0 = datetime.now(UTC)
+    moments = [t0 + timedelta(seconds=n) for n in range(6)]
+    with db.transaction(write=True) as session:
+        rsvps.click(session, target, "U0A", "going-in-person", t0, moments[0])
+        rsvps.click(session, target, "U0B", "going-in-person", t0, moments[1])
+        rsvps.click(session, target, "U0C", "going-in-person", t0, moments[2])
+    with db.transaction(write=True) as session:
+        # B clicks again, later than C joined: B is still first in line.
+        assert rsvps.click(session, target, "U0B", "going-in-person", t0, moments[3]).state == (
+            "waitlisted-in-person"
+        )
+    with db.transaction(write=True) as session:
+        freed = rsvps.click(session, target, "U0A", "not-going", t0, moments[4])
+    assert freed.promoted == ["U0B"]
+    with db.transaction(write=True) as session:
+        # B's own older click (sent before the promotion) still cannot undo their newer one.
+        late = rsvps.click(session, target, "U0B", "maybe", t0, moments[2])
+    assert (late.changed, late.state) == (False, "going-in-person")
+    assert states(db) == {
+        "U0A": "not-going",
+        "U0B": "going-in-person",
+        "U0C": "waitlisted-in-person",
+    }
