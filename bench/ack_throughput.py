@@ -1,6 +1,7 @@
 """How fast dei-bot acknowledges a slash command, next to a bare Bolt app served the same way.
 
     python bench/ack_throughput.py [--requests 3000] [--concurrency 32] [--rounds 3] [--json]
+    python bench/ack_throughput.py --text hiring --resources 10000   # searches, 10,000 resources
 
 Three servers, each a fresh process per round, all behind `bot.runtime.serve_http` (waitress):
 
@@ -12,7 +13,12 @@ Three servers, each a fresh process per round, all behind `bot.runtime.serve_htt
 Each answers correctly signed `/dei-topic help` requests over keep-alive connections. Reported:
 cold start (spawn to the first 200 from /healthz), throughput, p50/p99 latency, the server's CPU
 per request, and VmRSS after the load. See bench/README.md for what each figure means.
-Exit status: 0 when every request was answered correctly, 1 otherwise (goals only reported).
+
+With `--text hiring` the requests are `/dei-topic hiring`: dei-bot acknowledges, then searches
+and answers at the request's response_url (`--resources N`: its database holds N resources of
+bench/search_corpus.py), while the two yardsticks answer the same requests as before.
+Exit status: 0 when every request was answered correctly (and, for a search, every answer
+arrived), 1 otherwise (goals only reported).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +60,11 @@ from harness import (  # noqa: E402
     progress,
     verdict,
 )
+from search_corpus import describe, seed_corpus  # noqa: E402
 
 from slack_standin import SlackStandIn  # noqa: E402
 from slack_standin.signed import signature_headers, slash_command_body  # noqa: E402
+from storage.database import Database  # noqa: E402
 
 HOST = "127.0.0.1"
 BOT_TOKEN = "xoxb-bench-bot-token-0123456789"
@@ -63,7 +72,9 @@ SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 USER = "U0MEMBER01"
 EVENTS_PATH = "/slack/events"  # bot.runtime.EVENTS_PATH, without importing Bolt here
 HEALTH_PATH = "/healthz"
-MARKER = b"How to use /dei-topic"  # in dei-bot's help answer and in the bare app's
+MARKER = "How to use /dei-topic"  # in dei-bot's help answer and in the bare app's
+FOUND = "Resources for"  # dei-bot's answer to a search that found something
+FAILED = "Sorry, something went wrong"  # dei-bot's answer when a listener failed
 PROXY_VARIABLES = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -79,6 +90,7 @@ REQUEST_TIMEOUT_S = 10.0  # one request on one connection
 MAX_CONSECUTIVE_ERRORS = 20  # a connection that keeps failing gives up
 MAX_ERROR_SAMPLES = 5
 STOP_TIMEOUT_S = 10.0
+ANSWERS_TIMEOUT_S = 60.0  # after the load, for the last answer at the response_url
 
 GOAL_RATIO = 0.8  # dei-bot throughput / bare Bolt throughput, at least
 GOAL_COLD_START_S = 2.0  # dei-bot, below
@@ -105,6 +117,8 @@ class ClientJob:
     warmup: int
     response_url: str
     timeout: float
+    text: str  # what follows /dei-topic
+    marker: str  # what a correct acknowledgement holds ("": anything, with a 200)
 
 
 def client_main(job_json: str) -> int:
@@ -125,6 +139,7 @@ def client_main(job_json: str) -> int:
 def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
     """`threads` keep-alive connections: `warmup` requests each, then `total` among them all."""
     port, total, threads, warmup = job.port, job.total, job.threads, job.warmup
+    marker = job.marker.encode()
     counter = itertools.count()  # next() on it is atomic under the GIL
     warmed = threading.Barrier(threads + 1, timeout=READY_TIMEOUT_S)
     start = threading.Event()
@@ -153,14 +168,14 @@ def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
         if response.status != 200:
             return elapsed, f"HTTP {response.status}: {data[:120]!r}"
-        if MARKER not in data:
-            return elapsed, f"no help text in {data[:120]!r}"
+        if marker not in data:
+            return elapsed, f"no {job.marker!r} in {data[:120]!r}"
         return elapsed, None
 
     def connection_thread() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
         # One body per connection (the trigger_id differs); each request is signed afresh.
-        body = slash_command_body("help", user=USER, response_url=job.response_url)
+        body = slash_command_body(job.text, user=USER, response_url=job.response_url)
         mine: list[float] = []
         try:
             for _ in range(warmup):
@@ -310,6 +325,8 @@ class Target:
     name: str
     argv: list[str]
     env: dict[str, str]
+    marker: str  # what its acknowledgements hold
+    answers: bool  # whether it answers at the response_url after acknowledging
 
 
 @dataclass
@@ -327,8 +344,14 @@ class RunResult:
     ok: int
     errors: int
     warmup_errors: int
+    warmup_ok: int
     wall_s: float
     log_lines: int
+    answers: int = 0  # answers at the response_url (searches only)
+    answers_found: int = 0  # of them, with resources
+    answers_failed: int = 0  # of them, dei-bot's apology for a failure
+    answers_missing: int = 0  # 200s acknowledged whose answer never came
+    answers_drain_s: float = math.nan  # end of the load to the last answer
     error_samples: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list, repr=False)
 
@@ -368,25 +391,46 @@ def run_once(
     processes: Processes,
     logs: Path,
     round_number: int,
-    response_url: str,
+    standin: SlackStandIn,
 ) -> RunResult:
     port = free_port()
     log = logs / f"{target.name}-{round_number}.log"
+    key = f"{target.name}-{round_number}"
     spawned = time.monotonic()
     server = processes.spawn([*target.argv, "--port", str(port)], target.env, log)
     try:
         cold_start = wait_until_healthy(server, port, log) - spawned
-        result = drive_load(server, port, args, processes, response_url, log)
+        result = drive_load(server, port, target, args, processes, standin.response_url(key), log)
         result.cold_start_s = cold_start
+        if target.answers:
+            count_answers(result, standin, key, acknowledged=result.ok + result.warmup_ok)
         result.log_lines = len(log.read_text(errors="replace").splitlines())
         return result
     finally:
         processes.stop(server)
 
 
+def count_answers(result: RunResult, standin: SlackStandIn, key: str, *, acknowledged: int) -> None:
+    """Waits for an answer to every acknowledged search, then counts them and what they said."""
+    load_ended = time.monotonic()
+    deadline = load_ended + ANSWERS_TIMEOUT_S
+    answers = standin.responses(key)
+    while len(answers) < acknowledged and time.monotonic() < deadline:
+        time.sleep(0.1)
+        answers = standin.responses(key)
+    texts = [str(answer.body.get("text", "")) for answer in answers]
+    result.answers = len(answers)
+    result.answers_found = sum(FOUND in text for text in texts)
+    result.answers_failed = sum(FAILED in text for text in texts)
+    result.answers_missing = max(0, acknowledged - len(answers))
+    if answers:
+        result.answers_drain_s = max(0.0, max(answer.at for answer in answers) - load_ended)
+
+
 def drive_load(
     server: subprocess.Popen[bytes],
     port: int,
+    target: Target,
     args: argparse.Namespace,
     processes: Processes,
     response_url: str,
@@ -400,7 +444,16 @@ def drive_load(
     load_timeout = max(60.0, args.requests / 20)
     clients = [
         processes.spawn_client(
-            ClientJob(port, share, count, args.warmup, response_url, load_timeout)
+            ClientJob(
+                port,
+                share,
+                count,
+                args.warmup,
+                response_url,
+                load_timeout,
+                text=args.text,
+                marker=target.marker,
+            )
         )
         for count, share in zip(threads, shares, strict=True)
     ]
@@ -447,6 +500,8 @@ def drive_load(
         ok=ok,
         errors=errors,
         warmup_errors=sum(report["errors"]["warmup"] for report in reports),
+        warmup_ok=args.warmup * args.concurrency
+        - sum(report["errors"]["warmup"] for report in reports),
         wall_s=wall,
         log_lines=0,
         error_samples=[sample for report in reports for sample in report["samples"]],
@@ -486,21 +541,39 @@ def upgrade_database(env: dict[str, str], workdir: Path) -> None:
         raise BenchError(f"dei-bot db upgrade failed:\n{upgraded.stdout}{upgraded.stderr}")
 
 
-def build_targets(standin: SlackStandIn, workdir: Path) -> list[Target]:
+def build_targets(standin: SlackStandIn, workdir: Path, args: argparse.Namespace) -> list[Target]:
     bare_script = str(Path(__file__).with_name("bare_bolt_app.py"))
+    searches = args.text.strip().casefold() != "help"
     targets = []
     for name in TARGETS:
-        env = child_environment(standin, f"sqlite:///{workdir / (name + '.db')}")
+        database = workdir / (name + ".db")
+        env = child_environment(standin, f"sqlite:///{database}")
         upgrade_database(env, workdir)
         if name == "dei-bot":
+            if args.resources:
+                seed_library(database, args.resources)
             argv = [*dei_bot_command(), "--env-file", str(workdir / "absent.env")]
             argv += ["run", "--http", "--host", HOST]
+            # A search is acknowledged empty, and answered at the response_url after.
+            marker, answers = ("", True) if searches else (MARKER, False)
         else:
+            # The yardsticks answer every /dei-topic with their help text, searches included.
             argv = [sys.executable, bare_script, "--host", HOST]
             if name == "trivial":
                 argv.append("--trivial")
-        targets.append(Target(name=name, argv=argv, env=env))
+            marker, answers = MARKER, False
+        targets.append(Target(name=name, argv=argv, env=env, marker=marker, answers=answers))
     return targets
+
+
+def seed_library(database: Path, resources: int) -> None:
+    """dei-bot's database, before its first start: the corpus of bench/search_corpus.py."""
+    db = Database(f"sqlite:///{database}")
+    try:
+        seeded = seed_corpus(db, resources=resources, today=date.today())
+    finally:
+        db.dispose()
+    progress(f"dei-bot's library: {describe(seeded)}")
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -527,8 +600,18 @@ def summarise(runs: list[RunResult]) -> dict[str, Any]:
         "ok": sum(run.ok for run in runs),
         "errors": sum(run.errors for run in runs),
         "warmup_errors": sum(run.warmup_errors for run in runs),
+        "answers": sum(run.answers for run in runs),
+        "answers_found": sum(run.answers_found for run in runs),
+        "answers_failed": sum(run.answers_failed for run in runs),
+        "answers_missing": sum(run.answers_missing for run in runs),
+        "answers_drain_s": max(run.answers_drain_s for run in runs),
         "rounds": [run.public() for run in runs],
     }
+
+
+def wrong_answers(row: dict[str, Any]) -> int:
+    """Searches acknowledged but never answered, or answered with an apology."""
+    return int(row["answers_missing"] + row["answers_failed"])
 
 
 def without_nan(value: Any) -> Any:
@@ -590,12 +673,16 @@ def assess(summary: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(config: dict[str, Any], summary: dict[str, dict[str, Any]], verdicts: Any) -> None:
     print(
-        f"ack_throughput: {config['requests']} signed `/dei-topic help` requests x "
+        f"ack_throughput: {config['requests']} signed `/dei-topic {config['text']}` requests x "
         f"{config['rounds']} rounds, {config['concurrency']} keep-alive connections from "
         f"{config['client_procs']} client process(es), {config['warmup']} warm-up requests "
         f"per connection; {config['cpus']} CPUs (load average {config['load_average_at_start']} "
         f"at start), Python {config['python']}"
     )
+    if config["resources"]:
+        print(
+            f"dei-bot's database holds {config['resources']:,} resources (bench/search_corpus.py)"
+        )
     print()
     header = (
         f"{'':24} {'cold start':>10} {'throughput':>10} {'(min-max)':>13} {'p50':>7} "
@@ -652,9 +739,19 @@ def print_table(config: dict[str, Any], summary: dict[str, dict[str, Any]], verd
             f"WARNING: the load generator may be what is measured: {seen} "
             "(is the machine busy? try --client-procs on more cores)."
         )
+    bot = summary["dei-bot"]
+    if bot["answers"] or wrong_answers(bot):
+        print(
+            f"dei-bot's answers at the response_url: {bot['answers']} ({bot['answers_found']} "
+            f"with resources, {bot['answers_failed']} apologies), {bot['answers_missing']} "
+            f"acknowledged searches never answered; the last answer came "
+            f"{bot['answers_drain_s']:.2f} s after the load ended."
+        )
+        if wrong_answers(bot):
+            print(f"ERRORS: {wrong_answers(bot)} searches were not answered with results.")
     errors = sum(summary[name]["errors"] + summary[name]["warmup_errors"] for name in TARGETS)
     if errors:
-        print(f"ERRORS: {errors} requests were not answered 200 with the help text:")
+        print(f"ERRORS: {errors} requests were not acknowledged as expected:")
         for name in TARGETS:
             for run in summary[name]["rounds"]:
                 for sample in run["error_samples"]:
@@ -687,8 +784,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1,
         help="load-generator processes sharing the connections (default: 1)",
     )
+    parser.add_argument(
+        "--text", default="help", help="what follows /dei-topic (default: help; e.g. hiring)"
+    )
+    parser.add_argument(
+        "--resources",
+        type=int,
+        default=0,
+        help="resources in dei-bot's database, from bench/search_corpus.py (default: 0)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.resources < 0:
+        parser.error("--resources cannot be negative")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -706,6 +815,8 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "warmup": args.warmup,
         "client_procs": max(1, min(args.client_procs, args.concurrency)),
+        "text": args.text,
+        "resources": args.resources,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         # Other work on the machine spreads the rounds; this says whether there was any.
@@ -720,20 +831,28 @@ def main(argv: list[str] | None = None) -> int:
         ):
             workdir = Path(tmp)
             progress("preparing databases (dei-bot db upgrade)...")
-            targets = build_targets(standin, workdir)
-            response_url = standin.response_url("bench")
+            targets = build_targets(standin, workdir, args)
             runs: dict[str, list[RunResult]] = {name: [] for name in TARGETS}
+            auth_tests = 0
             for round_number in range(1, args.rounds + 1):
                 for target in targets:
-                    run = run_once(target, args, processes, workdir, round_number, response_url)
+                    run = run_once(target, args, processes, workdir, round_number, standin)
                     runs[target.name].append(run)
+                    if target.answers:  # counted; thousands of answers kept would cost memory
+                        auth_tests += len(standin.calls("auth.test"))
+                        standin.reset()
                     progress(
                         f"round {round_number}/{args.rounds} {target.name:8} cold start "
                         f"{run.cold_start_s:5.2f} s, {run.throughput_rps:6.0f} req/s, p50 "
                         f"{run.p50_ms:6.1f} ms, p99 {run.p99_ms:6.1f} ms, RSS "
                         f"{run.rss_mb:5.1f} MB, errors {run.errors + run.warmup_errors}"
+                        + (
+                            f", answers {run.answers} ({run.answers_found} with resources)"
+                            if target.answers
+                            else ""
+                        )
                     )
-            auth_tests = len(standin.calls("auth.test"))
+            auth_tests += len(standin.calls("auth.test"))
     except KeyboardInterrupt:
         progress("interrupted; servers stopped")
         return 130
@@ -745,6 +864,7 @@ def main(argv: list[str] | None = None) -> int:
     config["elapsed_s"] = round(time.monotonic() - started, 1)
     config["auth_test_calls"] = auth_tests
     errors = sum(summary[name]["errors"] + summary[name]["warmup_errors"] for name in TARGETS)
+    errors += wrong_answers(summary["dei-bot"])
     if args.json:
         document = {"config": config, "targets": summary, **verdicts}
         print(json.dumps(without_nan(document), indent=2, allow_nan=False))
