@@ -68,7 +68,7 @@ from sqlmodel import col  # noqa: E402
 from sqlmodel import select as sql_select  # noqa: E402
 
 from bot.config import normalise_database_url  # noqa: E402
-from handlers.announcement_blocks import CONFIRMATIONS, RSVP_STATES  # noqa: E402
+from handlers.announcement_blocks import CONFIRMATIONS, RSVP_STATES, SUPERSEDED  # noqa: E402
 from slack_standin import ResponsePost, SlackStandIn  # noqa: E402
 from slack_standin.signed import block_actions_body, signature_headers  # noqa: E402
 from storage import announcements  # noqa: E402
@@ -536,9 +536,12 @@ def check_confirmations(
     plan: list[Click], outcomes: list[Outcome], by_key: dict[str, list[ResponsePost]]
 ) -> dict[str, Any]:
     """Every click sent (an unsent one has nothing to confirm) against its response_url."""
-    missing, wrong, duplicated, not_ephemeral = [], [], 0, 0
+    missing, wrong, duplicated, not_ephemeral, superseded = [], [], 0, 0, 0
     delays = []
     sent = [(c, o) for c, o in zip(plan, outcomes, strict=True) if not math.isnan(o.sent_at)]
+    sent_times: dict[str, list[float]] = {}
+    for click, outcome in sent:
+        sent_times.setdefault(click.member, []).append(outcome.sent_at)
     for click, outcome in sent:
         got = by_key.get(click.key, [])
         if not got:
@@ -547,7 +550,13 @@ def check_confirmations(
         duplicated += len(got) > 1
         body = got[0].body if isinstance(got[0].body, dict) else {}
         not_ephemeral += body.get("response_type") != "ephemeral"
-        if not confirms(click, first_text(got)):
+        if first_text(got).startswith(SUPERSEDED):
+            # Fair only if a newer click of theirs was on its way before this one was answered.
+            if any(outcome.sent_at < at < got[0].at for at in sent_times[click.member]):
+                superseded += 1
+            else:
+                wrong.append(f"{click.key} {click.action_id}: {first_text(got)[:100]!r}")
+        elif not confirms(click, first_text(got)):
             wrong.append(f"{click.key} {click.action_id}: {first_text(got)[:100]!r}")
         delays.append(got[0].at - outcome.sent_at)
     members = {click.member for click, _ in sent}
@@ -560,6 +569,7 @@ def check_confirmations(
         "members_all_confirmed": len(members - unconfirmed),
         "members": len(members),
         "wrong": len(wrong),
+        "superseded_by_a_newer_click": superseded,
         "wrong_samples": wrong[:MAX_SAMPLES],
         "duplicated": duplicated,
         "not_ephemeral": not_ephemeral,
@@ -923,7 +933,8 @@ def print_table(config: dict[str, Any], report: dict[str, Any], checks: Any) -> 
             "confirmations arrived",
             f"{confirmations['confirmed']} of {confirmations['sent']} clicks sent; "
             f"{confirmations['members_all_confirmed']} of {confirmations['members']} members "
-            f"(wrong {confirmations['wrong']}, duplicated {confirmations['duplicated']})",
+            f"(wrong {confirmations['wrong']}, duplicated {confirmations['duplicated']}, "
+            f"answered 'a later click stands' {confirmations['superseded_by_a_newer_click']})",
         ),
         (
             "click to confirmation p50 / p99 / max",

@@ -248,8 +248,17 @@ CONFIRMATIONS = {
 }
 
 
+SUPERSEDED = "Your later click reached us first, so it stands"
+
+
 def rsvp_confirmation(
-    *, state: str, title: str, starts_at: datetime, zone: ZoneInfo, position: int | None
+    *,
+    state: str,
+    title: str,
+    starts_at: datetime,
+    zone: ZoneInfo,
+    position: int | None,
+    superseded: bool = False,
 ) -> Message:
     when = plain_date(starts_at, zone)
     if state.startswith("waitlisted"):
@@ -264,6 +273,8 @@ def rsvp_confirmation(
             line += (
                 " You'll get a reminder before it starts (`/dei-topic reminders off` stops them)."
             )
+    if superseded:
+        line = f"{SUPERSEDED}. {line}"
     return Message(text=line, blocks=[section(escape(line))])
 
 

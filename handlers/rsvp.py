@@ -126,4 +126,5 @@ def record_click(
             starts_at=meeting.starts_at,
             zone=settings.timezone,
             position=outcome.waitlist_position,
+            superseded=outcome.superseded,
         )

@@ -76,6 +76,7 @@ class Click:
     changed: bool
     promoted: list[str] = field(default_factory=list)
     waitlist_position: int | None = None
+    superseded: bool = False  # a newer click of the member's was stored first: it stands
 
 
 def capacity_of(meeting: Meeting, fmt: str) -> int | None:
@@ -135,14 +136,22 @@ def click(
         elif capacity is not None and counts(session, meeting.id).get(GOING[fmt], 0) >= capacity:
             state = WAITLISTED[fmt]
     changed = record(session, meeting.id, user_id, state, clicked_at or now)
+    superseded = False
     if not changed:
-        state = state_of(session, meeting.id, user_id) or state  # what stands, if a newer click won
+        stands = state_of(session, meeting.id, user_id) or state
+        superseded, state = stands != state, stands  # a newer click of theirs came first
     promoted = promote(session, locked, now)
     position = None
     if state in WAITLISTED.values():
         line = [row.user_id for row in waitlist(session, meeting.id, FORMAT_OF[state])]
         position = line.index(user_id) + 1 if user_id in line else None
-    return Click(state=state, changed=changed, promoted=promoted, waitlist_position=position)
+    return Click(
+        state=state,
+        changed=changed,
+        promoted=promoted,
+        waitlist_position=position,
+        superseded=superseded,
+    )
 
 
 def promote(session: Session, meeting: Meeting, now: datetime) -> list[str]:

@@ -53,3 +53,21 @@ def test_a_cancelled_meeting_says_so_without_buttons() -> None:
     message = ab.meeting_announcement(cancelled, ZoneInfo("America/Chicago"))
     assert message.text.startswith("Cancelled: the working-group meeting on Hiring & Recruitment")
     assert not [b for b in message.blocks if b["type"] == "actions"]
+
+
+def test_a_click_overtaken_by_a_newer_one_says_the_newer_one_stands() -> None:
+    when = datetime(2027, 1, 12, 16, tzinfo=UTC)
+    zone = ZoneInfo("America/Chicago")
+    plain = ab.rsvp_confirmation(
+        state="going-online", title="Hiring", starts_at=when, zone=zone, position=None
+    )
+    overtaken = ab.rsvp_confirmation(
+        state="going-online",
+        title="Hiring",
+        starts_at=when,
+        zone=zone,
+        position=None,
+        superseded=True,
+    )
+    assert plain.text.startswith("You're going, online: Hiring")
+    assert overtaken.text.startswith(ab.SUPERSEDED + ". You're going, online: Hiring")

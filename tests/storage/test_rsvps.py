@@ -106,6 +106,7 @@ def test_a_click_that_changes_nothing_still_outranks_an_older_one(db: Database) 
     with db.transaction(write=True) as session:
         late = rsvps.click(session, target, "U0A", "not-going", t0, t1)
     assert (again.changed, late.changed, late.state) == (False, False, "going-online")
+    assert (again.superseded, late.superseded) == (False, True)
     assert states(db) == {"U0A": "going-online"}
 
 
