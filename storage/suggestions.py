@@ -2,7 +2,8 @@
 
 A suggestion plans one review DM per coordinator on the delivery ledger. The first decision
 wins (a conditional update, so two coordinators clicking at once decide once); the review DMs not
-sent yet are cancelled, and the member's outcome DM is planned in the same transaction.
+sent yet are cancelled, those sent are edited to say who decided (their buttons go), and the
+member's outcome DM is planned, all in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from storage.resource_changes import ResourceFields
 
 SUGGESTION_REVIEW = "suggestion-review"
 SUGGESTION_OUTCOME = "suggestion-outcome"
-KINDS = (SUGGESTION_REVIEW, SUGGESTION_OUTCOME)
+SUGGESTION_DECIDED = "suggestion-decided"  # a review DM edited to say who decided
+KINDS = (SUGGESTION_REVIEW, SUGGESTION_OUTCOME, SUGGESTION_DECIDED)
 REASON_MAX = 500
 
 
@@ -29,6 +31,10 @@ def review_key(suggestion_id: int, coordinator: str) -> str:
 
 def outcome_key(suggestion_id: int) -> str:
     return f"{SUGGESTION_OUTCOME}:{suggestion_id}"
+
+
+def decided_key(suggestion_id: int, coordinator: str) -> str:
+    return f"{SUGGESTION_DECIDED}:{suggestion_id}:{coordinator}"
 
 
 def fields_of(suggestion: ResourceSuggestion) -> ResourceFields:
@@ -91,6 +97,16 @@ def _close(
     assert suggestion.id is not None
     reviews = [review_key(suggestion.id, coordinator) for coordinator in coordinators]
     deliveries.cancel(session, reviews, now, "another coordinator decided first")
+    for coordinator, review in zip(coordinators, reviews, strict=True):
+        deliveries.plan(
+            session,
+            decided_key(suggestion.id, coordinator),
+            kind=SUGGESTION_DECIDED,
+            recipient=coordinator,
+            due_at=now,
+            now=now,
+            payload={"suggestion": suggestion.id, "review": review},
+        )
     deliveries.plan(
         session,
         outcome_key(suggestion.id),

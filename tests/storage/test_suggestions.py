@@ -127,6 +127,11 @@ def test_a_suggestion_asks_each_coordinator_and_approval_creates_the_resource(
     assert {rows[suggestions.review_key(suggestion_id, c)].state for c in COORDINATORS} == {
         DeliveryState.CANCELLED.value
     }
+    # each review DM already sent is edited to say who decided
+    decided = [rows[suggestions.decided_key(suggestion_id, c)] for c in COORDINATORS]
+    assert {(row.recipient, row.payload["review"]) for row in decided} == {
+        (c, suggestions.review_key(suggestion_id, c)) for c in COORDINATORS
+    }
     assert [(c.action, c.user_id, c.suggestion_id) for c in changes(db)] == [
         ("approved", COORDINATORS[1], suggestion_id)
     ]
@@ -150,7 +155,12 @@ def test_a_rejection_keeps_its_reason_and_creates_nothing(db: Database) -> None:
         stored = suggestions.by_id(session, suggestion_id)
         assert stored is not None and stored.state == "rejected"
         assert stored.reason == "Already covered by the GARE toolkit."
-    assert list(ledger(db)) == [suggestions.outcome_key(suggestion_id)]
+    assert sorted(ledger(db)) == sorted(
+        [
+            suggestions.outcome_key(suggestion_id),
+            *(suggestions.decided_key(suggestion_id, c) for c in COORDINATORS),
+        ]
+    )
     (change,) = changes(db)
     assert (change.action, change.resource_id, change.suggestion_id) == (
         "rejected",

@@ -140,7 +140,7 @@ def test_a_members_suggestion_goes_to_each_coordinator_and_approval_adds_it(
 
     url = standin.response_url("approve")
     click = block_action(
-        rcb.APPROVE_SUGGESTION, str(suggestion.id), user=SECOND, message=review, response_url=url
+        rcb.APPROVE_SUGGESTION, str(suggestion.id), user=SECOND, message=other, response_url=url
     )
     assert bot.post_signed(click)[0] == 200
     decided = wait_for_response(standin, "approve")
@@ -153,13 +153,20 @@ def test_a_members_suggestion_goes_to_each_coordinator_and_approval_adds_it(
     told = eventually(lambda: dms(standin, MEMBER, "Good news"), 10)
     assert told and f"<@{SECOND}>" in told[-1]["text"] and "<!channel>" not in told[-1]["text"]
 
-    # The other coordinator's review is stale now: pressing it changes nothing.
+    # The other coordinator's review DM is edited to say who decided; its buttons go.
+    def edited() -> list[dict[str, Any]]:
+        found = [m for m in standin.messages(COORDINATOR) if m["ts"] == review["ts"]]
+        return [m for m in found if f"Approved by <@{SECOND}>" in m["text"]]
+
+    (now_shown,) = eventually(edited, 10)
+    assert buttons(now_shown) == {}
+    # A click on it from before the edit changes nothing.
     url = standin.response_url("late")
     late = block_action(
         rcb.APPROVE_SUGGESTION,
         str(suggestion.id),
         user=COORDINATOR,
-        message=other,
+        message=review,
         response_url=url,
     )
     bot.post_signed(late)
