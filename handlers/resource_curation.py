@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from handlers import blocks, lookup_blocks
 from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_forms as forms
+from handlers import resource_curation_modals as rcm
 from handlers import resource_curation_work as work
 from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
@@ -33,11 +34,11 @@ def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> Non
     app.action(rcb.SUGGEST_RESOURCE)(partial(open_resource_form, **bound))
     app.action(rcb.EDIT_RESOURCE)(partial(open_resource_form, **bound))
     app.action(rcb.EDIT_SUGGESTION)(partial(open_resource_form, **bound))
-    app.view(rcb.RESOURCE_FORM)(partial(save_resource, **bound))
+    app.view(rcm.RESOURCE_FORM)(partial(save_resource, **bound))
     app.action(rcb.RETIRE_RESOURCE)(partial(retire_resource, **bound))
     app.action(rcb.APPROVE_SUGGESTION)(partial(approve_suggestion, **bound))
     app.action(rcb.REJECT_SUGGESTION)(partial(open_reject_form, **bound))
-    app.view(rcb.REJECT_FORM)(partial(save_rejection, **bound))
+    app.view(rcm.REJECT_FORM)(partial(save_rejection, **bound))
 
 
 def purpose_of_click(action: dict[str, Any], coordinator: bool) -> forms.FormPurpose | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import resource_curation_blocks as rcb
+from handlers import resource_curation_modals as rcm
 from handlers.coaching_forms import field_state, field_text
 from storage.models import ResourceKind
 from storage.resource_changes import ResourceFields
@@ -73,51 +74,51 @@ class ResourceForm:
 
 
 def parse_resource_form(view: dict[str, Any]) -> ResourceForm:
-    chosen = field_state(view, rcb.KIND_BLOCK, rcb.KIND_INPUT).get("selected_option")
+    chosen = field_state(view, rcm.KIND_BLOCK, rcm.KIND_INPUT).get("selected_option")
     kind = chosen.get("value") if isinstance(chosen, dict) else None
     return ResourceForm(
-        title=field_text(view, rcb.TITLE_BLOCK, rcb.TITLE_INPUT),
-        link=field_text(view, rcb.LINK_BLOCK, rcb.LINK_INPUT),
+        title=field_text(view, rcm.TITLE_BLOCK, rcm.TITLE_INPUT),
+        link=field_text(view, rcm.LINK_BLOCK, rcm.LINK_INPUT),
         kind=kind if isinstance(kind, str) else "",
-        topics_text=field_text(view, rcb.TOPICS_BLOCK, rcb.TOPICS_INPUT),
-        summary=field_text(view, rcb.SUMMARY_BLOCK, rcb.SUMMARY_INPUT),
+        topics_text=field_text(view, rcm.TOPICS_BLOCK, rcm.TOPICS_INPUT),
+        summary=field_text(view, rcm.SUMMARY_BLOCK, rcm.SUMMARY_INPUT),
     )
 
 
 def resource_form_errors(form: ResourceForm) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not form.title.strip():
-        errors[rcb.TITLE_BLOCK] = "Please give the resource a title."
+        errors[rcm.TITLE_BLOCK] = "Please give the resource a title."
     elif len(form.title) > rcb.TITLE_MAX:
-        errors[rcb.TITLE_BLOCK] = f"Please keep the title under {rcb.TITLE_MAX} characters."
+        errors[rcm.TITLE_BLOCK] = f"Please keep the title under {rcb.TITLE_MAX} characters."
     if form.link and not LINK.fullmatch(form.link):
-        errors[rcb.LINK_BLOCK] = (
+        errors[rcm.LINK_BLOCK] = (
             "A link starts with https:// or http:// and has no spaces; leave it empty if there is "
             "no web address."
         )
     elif len(form.link) > rcb.LINK_MAX:
-        errors[rcb.LINK_BLOCK] = f"Please keep the link under {rcb.LINK_MAX} characters."
+        errors[rcm.LINK_BLOCK] = f"Please keep the link under {rcb.LINK_MAX} characters."
     if form.kind not in KINDS:
-        errors[rcb.KIND_BLOCK] = "Please choose what kind of resource it is."
+        errors[rcm.KIND_BLOCK] = "Please choose what kind of resource it is."
     topics = form.topics
     if len(form.topics_text) > rcb.TOPICS_TEXT_MAX or len(topics) > rcb.MAX_TOPICS:
-        errors[rcb.TOPICS_BLOCK] = f"Please give at most {rcb.MAX_TOPICS} topics."
+        errors[rcm.TOPICS_BLOCK] = f"Please give at most {rcb.MAX_TOPICS} topics."
     elif any(len(topic) > rcb.TOPIC_MAX for topic in topics):
-        errors[rcb.TOPICS_BLOCK] = (
+        errors[rcm.TOPICS_BLOCK] = (
             f"Each topic is a few words (under {rcb.TOPIC_MAX} characters), separated by commas."
         )
     if len(form.summary) > rcb.SUMMARY_MAX:
-        errors[rcb.SUMMARY_BLOCK] = f"Please keep the summary under {rcb.SUMMARY_MAX} characters."
+        errors[rcm.SUMMARY_BLOCK] = f"Please keep the summary under {rcb.SUMMARY_MAX} characters."
     return errors
 
 
 def parse_reason(view: dict[str, Any]) -> str:
-    return " ".join(field_text(view, rcb.REASON_BLOCK, rcb.REASON_INPUT).split())
+    return " ".join(field_text(view, rcm.REASON_BLOCK, rcm.REASON_INPUT).split())
 
 
 def reason_errors(reason: str) -> dict[str, str]:
     if len(reason) > rcb.REASON_MAX:
-        return {rcb.REASON_BLOCK: f"Please keep the reason under {rcb.REASON_MAX} characters."}
+        return {rcm.REASON_BLOCK: f"Please keep the reason under {rcb.REASON_MAX} characters."}
     return {}
 
 

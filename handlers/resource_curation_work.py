@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from handlers import resource_curation_blocks as rcb
+from handlers import resource_curation_modals as rcm
 from handlers.blocks import Message
 from handlers.coaching_blocks import notice_view
 from handlers.resource_curation_forms import FormPurpose, ResourceForm, resource_form_errors
@@ -34,7 +35,7 @@ def card_of(suggestion: ResourceSuggestion) -> rcb.SuggestionCard:
 def resource_form_view(db: Database, purpose: FormPurpose) -> dict[str, Any]:
     """The modal for `purpose`, filled in when it edits a resource or reviews a suggestion."""
     if purpose.mode in (rcb.SUGGEST, rcb.ADD):
-        return rcb.resource_form(purpose.mode)
+        return rcm.resource_form(purpose.mode)
     with db.transaction() as session:
         if purpose.mode == rcb.EDIT:
             resource = resource_changes.by_key(session, purpose.target)
@@ -51,7 +52,7 @@ def resource_form_view(db: Database, purpose: FormPurpose) -> dict[str, Any]:
                     rcb.already_decided(card, suggestion.state, suggestion.decided_by)
                 )
             initial = suggestions.fields_of(suggestion)
-    return rcb.resource_form(purpose.mode, initial=initial, target=purpose.target)
+    return rcm.resource_form(purpose.mode, initial=initial, target=purpose.target)
 
 
 def link_taken(
@@ -64,7 +65,7 @@ def link_taken(
     )
     if found is None:
         return {}
-    return {rcb.LINK_BLOCK: f"This link is already in the repository as “{found.title[:100]}”."}
+    return {rcm.LINK_BLOCK: f"This link is already in the repository as “{found.title[:100]}”."}
 
 
 def store_resource(
@@ -141,7 +142,7 @@ def reject_form_view(db: Database, suggestion_id: int) -> dict[str, Any]:
         card = card_of(suggestion)
         if suggestion.state != SuggestionState.PENDING:
             return notice_view(rcb.already_decided(card, suggestion.state, suggestion.decided_by))
-    return rcb.reject_form(card)
+    return rcm.reject_form(card)
 
 
 def reject(

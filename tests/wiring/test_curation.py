@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from handlers import resource_curation_blocks as rcb
+from handlers import resource_curation_modals as rcm
 from slack_standin import SlackStandIn
 from storage.database import Database
 from storage.models import Resource, ResourceChange, ResourceSuggestion
@@ -44,11 +45,11 @@ def values(
     """What Slack sends for the resource modal: {block_id: {action_id: value}}."""
     chosen = {"text": {"type": "plain_text", "text": kind}, "value": kind} if kind else None
     return {
-        rcb.TITLE_BLOCK: {rcb.TITLE_INPUT: {"type": "plain_text_input", "value": title}},
-        rcb.LINK_BLOCK: {rcb.LINK_INPUT: {"type": "url_text_input", "value": link}},
-        rcb.KIND_BLOCK: {rcb.KIND_INPUT: {"type": "static_select", "selected_option": chosen}},
-        rcb.TOPICS_BLOCK: {rcb.TOPICS_INPUT: {"type": "plain_text_input", "value": topics}},
-        rcb.SUMMARY_BLOCK: {rcb.SUMMARY_INPUT: {"type": "plain_text_input", "value": summary}},
+        rcm.TITLE_BLOCK: {rcm.TITLE_INPUT: {"type": "plain_text_input", "value": title}},
+        rcm.LINK_BLOCK: {rcm.LINK_INPUT: {"type": "url_text_input", "value": link}},
+        rcm.KIND_BLOCK: {rcm.KIND_INPUT: {"type": "static_select", "selected_option": chosen}},
+        rcm.TOPICS_BLOCK: {rcm.TOPICS_INPUT: {"type": "plain_text_input", "value": topics}},
+        rcm.SUMMARY_BLOCK: {rcm.SUMMARY_INPUT: {"type": "plain_text_input", "value": summary}},
     }
 
 
@@ -179,18 +180,18 @@ def test_each_invalid_field_comes_back_as_an_error_and_nothing_is_stored(
 ) -> None:
     view = open_by_command(bot, standin, MEMBER)
     cases = [
-        (values(title=""), rcb.TITLE_BLOCK),
-        (values(title="   "), rcb.TITLE_BLOCK),
-        (values(title="t" * 201), rcb.TITLE_BLOCK),
-        (values(link="ftp://example.org/x"), rcb.LINK_BLOCK),
-        (values(link="javascript:alert(1)"), rcb.LINK_BLOCK),
-        (values(link="https://example.org/a b"), rcb.LINK_BLOCK),
-        (values(link="https://example.org/|<!channel>"), rcb.LINK_BLOCK),
-        (values(kind=None), rcb.KIND_BLOCK),
-        (values(kind="poem"), rcb.KIND_BLOCK),
-        (values(topics=",".join(f"t{n}" for n in range(11))), rcb.TOPICS_BLOCK),
-        (values(topics="x" * 81), rcb.TOPICS_BLOCK),
-        (values(summary="s" * 501), rcb.SUMMARY_BLOCK),
+        (values(title=""), rcm.TITLE_BLOCK),
+        (values(title="   "), rcm.TITLE_BLOCK),
+        (values(title="t" * 201), rcm.TITLE_BLOCK),
+        (values(link="ftp://example.org/x"), rcm.LINK_BLOCK),
+        (values(link="javascript:alert(1)"), rcm.LINK_BLOCK),
+        (values(link="https://example.org/a b"), rcm.LINK_BLOCK),
+        (values(link="https://example.org/|<!channel>"), rcm.LINK_BLOCK),
+        (values(kind=None), rcm.KIND_BLOCK),
+        (values(kind="poem"), rcm.KIND_BLOCK),
+        (values(topics=",".join(f"t{n}" for n in range(11))), rcm.TOPICS_BLOCK),
+        (values(topics="x" * 81), rcm.TOPICS_BLOCK),
+        (values(summary="s" * 501), rcm.SUMMARY_BLOCK),
     ]
     for submitted, field in cases:
         status, answer = post_json(bot, view_submission(view, submitted, user=MEMBER))
@@ -207,14 +208,14 @@ def test_a_rejection_asks_a_reason_and_tells_the_member(
     assert suggestion.id is not None
     review_dm(standin, COORDINATOR, suggestion.id)
     form = click_open(bot, standin, rcb.REJECT_SUGGESTION, str(suggestion.id))
-    assert form["callback_id"] == rcb.REJECT_FORM
-    reason = {rcb.REASON_BLOCK: {rcb.REASON_INPUT: {"type": "plain_text_input", "value": "x"}}}
+    assert form["callback_id"] == rcm.REJECT_FORM
+    reason = {rcm.REASON_BLOCK: {rcm.REASON_INPUT: {"type": "plain_text_input", "value": "x"}}}
     too_long = {
-        rcb.REASON_BLOCK: {rcb.REASON_INPUT: {"type": "plain_text_input", "value": "y" * 501}}
+        rcm.REASON_BLOCK: {rcm.REASON_INPUT: {"type": "plain_text_input", "value": "y" * 501}}
     }
     _, answer = post_json(bot, view_submission(form, too_long, user=COORDINATOR))
-    assert answer is not None and set(answer["errors"]) == {rcb.REASON_BLOCK}
-    reason[rcb.REASON_BLOCK][rcb.REASON_INPUT]["value"] = "<!channel> We have one already."
+    assert answer is not None and set(answer["errors"]) == {rcm.REASON_BLOCK}
+    reason[rcm.REASON_BLOCK][rcm.REASON_INPUT]["value"] = "<!channel> We have one already."
     status, answer = post_json(bot, view_submission(form, reason, user=COORDINATOR))
     assert status == 200 and answer is None
     (stored,) = suggestions(bot.db)
@@ -234,7 +235,7 @@ def test_edit_then_approve_adds_the_coordinators_version(
     assert suggestion.id is not None
     form = click_open(bot, standin, rcb.EDIT_SUGGESTION, str(suggestion.id))
     assert form["private_metadata"] == f"review:{suggestion.id}"
-    title = next(b for b in form["blocks"] if b.get("block_id") == rcb.TITLE_BLOCK)
+    title = next(b for b in form["blocks"] if b.get("block_id") == rcm.TITLE_BLOCK)
     assert title["element"]["initial_value"] == "Language Access Plan Template"
     edited = values(title="Language Access Plan (template)", link=None)
     status, answer = post_json(bot, view_submission(form, edited, user=COORDINATOR))
@@ -264,7 +265,7 @@ def test_coordinators_add_edit_and_retire_with_every_change_recorded(
     )
     # the same address twice helps nobody
     _, answer = post_json(bot, view_submission(view, values(), user=COORDINATOR))
-    assert answer is not None and set(answer["errors"]) == {rcb.LINK_BLOCK}
+    assert answer is not None and set(answer["errors"]) == {rcm.LINK_BLOCK}
     assert eventually(lambda: dms(standin, COORDINATOR, "Added “Language Access Plan"))
 
     form = click_open(bot, standin, rcb.EDIT_RESOURCE, first.key)
@@ -317,11 +318,11 @@ def test_forged_clicks_and_forms_from_a_member_change_nothing(
         refusal = wait_for_response(standin, key)["text"]
         assert "coordinators" in refusal and f"<@{COORDINATOR}>" in refusal, action_id
     for metadata in ("add", "edit:kept", f"review:{suggestion.id}", "nonsense"):
-        forged = {"callback_id": rcb.RESOURCE_FORM, "private_metadata": metadata}
+        forged = {"callback_id": rcm.RESOURCE_FORM, "private_metadata": metadata}
         status, answer = post_json(bot, view_submission(forged, values(), user=MEMBER))
         assert status == 200 and answer is not None and answer["response_action"] == "update"
         assert f"<@{COORDINATOR}>" in json.dumps(answer["view"])
-    rejection = {"callback_id": rcb.REJECT_FORM, "private_metadata": str(suggestion.id)}
+    rejection = {"callback_id": rcm.REJECT_FORM, "private_metadata": str(suggestion.id)}
     _, answer = post_json(bot, view_submission(rejection, {}, user=MEMBER))
     assert answer is not None and answer["response_action"] == "update"
     assert [s.state for s in suggestions(bot.db)] == ["pending"]
