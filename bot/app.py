@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
@@ -18,9 +18,11 @@ from handlers import (
     commands,
     errors,
     home,
+    i18n,
     lookup,
     resource_curation,
     rsvp,
+    speakers,
 )
 from handlers.commands import Clock
 from handlers.home_refresh import HomeRefresher
@@ -65,10 +67,12 @@ def create_app(
         signing_secret=settings.signing_secret.value or None,
         client=client or build_client(settings),
         logger=bolt_logger(),
-        listener_executor=ThreadPoolExecutor(
+        # Listeners run in the request's context: the language the middleware chose reaches them.
+        listener_executor=i18n.ContextExecutor(
             max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"
         ),
     )
+    app.middleware(partial(speakers.speak_their_language, speakers=speakers.Speakers(db)))
     errors.register(app)
     commands.register(app, db=db, settings=settings, clock=clock)
     coaching.register(app, db=db, settings=settings, clock=clock)

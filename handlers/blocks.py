@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers import i18n
+from handlers.i18n import _
+
 COMMAND = "/dei-topic"
 SECTION_TEXT_LIMIT = 3000
 
@@ -73,14 +76,14 @@ def sections_of(lines: list[str]) -> list[dict[str, Any]]:
 
 def date_token(moment: datetime, zone: ZoneInfo) -> str:
     """Each reader sees their own time zone; the fallback (old clients) shows the group's."""
-    local = moment.astimezone(zone)
-    fallback = local.strftime("%A %B %-d, %Y at %-I:%M %p %Z")
     # {date_long}, not {date_long_pretty}: "tomorrow" alone, without the date, is not enough.
-    return f"<!date^{int(moment.timestamp())}^{{date_long}} at {{time}}|{fallback}>"
+    # Slack fills in the tokens; the word between them is ours to translate.
+    shape = _("{date} at {time}").format(date="{date_long}", time="{time}")
+    return f"<!date^{int(moment.timestamp())}^{shape}|{plain_date(moment, zone)}>"
 
 
 def plain_date(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%A %B %-d, %Y at %-I:%M %p %Z")
+    return i18n.date_and_time(moment, zone)
 
 
 def help_message(coordinators: tuple[str, ...]) -> Message:
@@ -238,4 +241,3 @@ def topic_calendar(months: list[CalendarMonth], current_month: str) -> Message:
         blocks += [section(f"*{heading}*"), *sections_of([m for m, _ in rendered])]
         plain.append(f"{heading}: " + "; ".join(p for _, p in rendered) + ".")
     return Message(text=" ".join(plain), blocks=blocks[:50])
-

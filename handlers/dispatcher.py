@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers import announcements, reminders
+from handlers import announcements, i18n, reminders
 from handlers.outgoing import Later, Outgoing
 from storage import announcements as announcement_kinds
 from storage import deliveries, meetings, members
@@ -214,7 +214,13 @@ class Dispatcher:
             self.refresh_profile(row.recipient)
             with self.db.transaction(write=True) as session:
                 member = members.get(session, row.recipient)
-                outgoing = reminders.compose(session, row, self.clock(), self.group_zone, member)
+                reader = (
+                    i18n.language_for(member.preferred_language, member.locale) if member else None
+                )
+                with i18n.speaking(reader):
+                    outgoing = reminders.compose(
+                        session, row, self.clock(), self.group_zone, member
+                    )
                 if isinstance(outgoing, reminders.Unwanted):
                     self.record_unwanted(session, row, outgoing, report)
                     return
