@@ -113,7 +113,7 @@ def result_lines(card: ResultCard) -> tuple[str, str]:
     if card.summary:
         summary = escape(one_line(card.summary, 200))
         lines.append(summary)
-        plain += f": {summary}"
+        plain += f": {summary.rstrip('.')}"
     facts = []
     if card.topics:
         facts.append("Topics: " + escape(truncate(", ".join(card.topics), 200)))

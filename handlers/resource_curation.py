@@ -136,8 +136,11 @@ def approve_suggestion(
         tell(respond, client, body, rcb.no_such_suggestion())
         return
     answer = work.approve(db, settings, suggestion_id, user, clock())
-    # The review DM becomes the decision, so its buttons cannot be pressed again.
-    respond(replace_original=True, **answer.kwargs())
+    if body.get("response_url"):
+        # The review DM becomes the decision at once (the ledger edits the other coordinators').
+        respond(replace_original=True, **answer.kwargs())
+    else:
+        tell(respond, client, body, answer)
 
 
 def open_reject_form(

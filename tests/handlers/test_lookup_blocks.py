@@ -85,7 +85,10 @@ def test_results_show_title_link_kind_topics_summary_and_community() -> None:
     assert first.startswith("<https://example.org/r/1|Hiring Toolkit 1> · _toolkit_")
     assert "Steps for equitable hiring. With templates." in first  # one line
     assert "Topics: hiring, human resources · From Flossmoor" in first
-    assert "1. Hiring Toolkit 1 (toolkit): Steps for equitable hiring." in message.text
+    assert (
+        "1. Hiring Toolkit 1 (toolkit): Steps for equitable hiring. With templates. "
+        "Topics: hiring, human resources. From Flossmoor. 2. Hiring Toolkit 2"
+    ) in message.text
     assert "2. Hiring Toolkit 2" in message.text
 
 

@@ -61,6 +61,9 @@ communities:
     county: Cook
     practices: [procurement, social services contracting]
     contacts: [U0CHICAGO1]
+synonyms:
+  - term: RFP
+    means: [procurement]
 resources:
   - key: hiring-toolkit
     title: Equitable Hiring Toolkit
@@ -175,6 +178,14 @@ def test_a_typo_gets_did_you_mean_and_the_right_results(
     assert result_titles(answer)[0] == "Procurement Equity Policy"
     assert "ask <@U0CHICAGO1>" in answer["text"]
     assert missed(stocked) == []
+
+
+def test_a_synonym_finds_what_it_means_and_says_so(
+    stocked: BotProcess, standin: SlackStandIn
+) -> None:
+    answer = ask(stocked, standin, "rfp")
+    assert "Also searched: rfp → procurement" in answer["text"].replace("RFP", "rfp")
+    assert result_titles(answer)[0] == "Procurement Equity Policy"
 
 
 def test_more_results_replaces_the_answer_with_the_next_page(
