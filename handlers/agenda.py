@@ -18,6 +18,7 @@ from handlers import agenda_forms, agenda_work, attendance_work, blocks, home_re
 from handlers.agenda_blocks import CANCEL_MEETING, EDIT_MEETING, MARK_ATTENDANCE, NEW_MEETING
 from handlers.agenda_modals import ATTENDANCE_FORM, MEETING_FORM
 from handlers.announcement_blocks import CHECK_IN
+from handlers.i18n import N_, _
 from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
 
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from handlers.commands import Clock
 
-AGENDAS = "posting an agenda"
-ATTENDANCE = "marking attendance"
+# What a non-coordinator tried, in "Sorry, … is for the working group's coordinators".
+AGENDAS = N_("posting an agenda")
+ATTENDANCE = N_("marking attendance")
 
 
 def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
@@ -53,7 +55,7 @@ def open_meeting_form(
 ) -> None:
     ack()
     if not settings.is_coordinator(body["user"]["id"]):
-        tell(respond, client, body, blocks.coordinators_only(AGENDAS, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(AGENDAS), settings.coordinators))
         return
     editing = str(action.get("value") or "") if action.get("action_id") == EDIT_MEETING else None
     # The trigger_id lives 3 s: one quick read, then straight to views.open.
@@ -74,7 +76,7 @@ def save_meeting(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refuse_submission(ack, blocks.coordinators_only(AGENDAS, settings.coordinators))
+        refuse_submission(ack, blocks.coordinators_only(_(AGENDAS), settings.coordinators))
         return
     form = agenda_forms.parse_meeting_form(view)
     # Saved before the ack: a save that fails must not close the form as if it had worked.
@@ -103,7 +105,7 @@ def cancel_meeting(
         answer = agenda_work.cancel_meeting(db, settings, key, user, clock())
         home_refresh.refresh_everyone(context)
     else:
-        answer = blocks.coordinators_only(AGENDAS, settings.coordinators)
+        answer = blocks.coordinators_only(_(AGENDAS), settings.coordinators)
     tell(respond, client, body, answer)
 
 
@@ -120,7 +122,7 @@ def open_attendance_form(
 ) -> None:
     ack()
     if not settings.is_coordinator(body["user"]["id"]):
-        tell(respond, client, body, blocks.coordinators_only(ATTENDANCE, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(ATTENDANCE), settings.coordinators))
         return
     key = str(action.get("value") or "")
     view = attendance_work.attendance_form_view(db, settings, key, clock())
@@ -139,7 +141,7 @@ def save_attendance(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refuse_submission(ack, blocks.coordinators_only(ATTENDANCE, settings.coordinators))
+        refuse_submission(ack, blocks.coordinators_only(_(ATTENDANCE), settings.coordinators))
         return
     form = agenda_forms.parse_attendance_form(view)
     result = attendance_work.store_attendance(db, settings, form, user, clock())

@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
+from handlers import i18n
 from handlers.blocks import (
     COMMAND,
     FORMAT_WORDS,
@@ -25,6 +28,7 @@ from handlers.blocks import (
     truncate,
 )
 from handlers.coaching_blocks import button, plain
+from handlers.i18n import _, ngettext
 
 NEW_MEETING = "agenda_new_meeting"
 EDIT_MEETING = "agenda_edit_meeting"
@@ -68,7 +72,12 @@ class MeetingCard:
 
 
 def format_words(fmt: str) -> str:
-    return FORMAT_WORDS.get(fmt, fmt)
+    return _(FORMAT_WORDS.get(fmt, fmt))
+
+
+def short_day(moment: datetime, zone: ZoneInfo) -> str:
+    """`Jan 12`, `12 ene`: the day alone, for labels that already name the meeting."""
+    return format_skeleton("MMMd", moment.astimezone(zone), locale=i18n.current())
 
 
 def attendance_words(card: MeetingCard) -> str:
@@ -80,19 +89,25 @@ def announcement_words(card: MeetingCard, zone: ZoneInfo) -> tuple[str, str]:
     """Mrkdwn and plain words for where the announcement stands."""
     found = card.announcement
     if found.state == "posted":
-        where = f"<#{found.channel}>" if found.channel else "the channel"
-        return f"Announced in {where}", "Announced"
+        if found.channel:
+            where = _("Announced in {channel}").format(channel=f"<#{found.channel}>")
+        else:
+            where = _("Announced in the channel")
+        return where, _("Announced")
     if found.state == "scheduled" and found.at is not None:
+        goes_out = _("Announcement goes out {date}")
         return (
-            f"Announcement goes out {date_token(found.at, zone)}",
-            f"Announcement goes out {plain_date(found.at, zone)}",
+            goes_out.format(date=date_token(found.at, zone)),
+            goes_out.format(date=plain_date(found.at, zone)),
         )
     if found.state in ("scheduled", "sending"):
-        return "Announcement going out now", "Announcement going out now"
-    if found.state == "failed":
-        words = "Announcement could not be posted (`dei-bot export deliveries` says why)"
+        words = _("Announcement going out now")
         return words, words
-    return "Not announced", "Not announced"
+    if found.state == "failed":
+        words = _("Announcement could not be posted (`dei-bot export deliveries` says why)")
+        return words, words
+    words = _("Not announced")
+    return words, words
 
 
 def meeting_card(card: MeetingCard, zone: ZoneInfo) -> tuple[list[dict[str, Any]], str]:
@@ -100,46 +115,60 @@ def meeting_card(card: MeetingCard, zone: ZoneInfo) -> tuple[list[dict[str, Any]
     title = escape(card.title)
     announced, announced_plain = announcement_words(card, zone)
     lines = [
-        f"*{title}*, {date_token(card.starts_at, zone)} ({card.duration_minutes} min), "
-        f"{format_words(card.format)}",
+        _("*{title}*, {date} ({minutes} min), {format}").format(
+            title=title,
+            date=date_token(card.starts_at, zone),
+            minutes=card.duration_minutes,
+            format=format_words(card.format),
+        ),
     ]
     if card.location:
-        lines.append(f"*Where:* {escape(card.location)}")
+        lines.append(_("*Where:* {place}").format(place=escape(card.location)))
     if card.join_url:
-        lines.append(f"*Join online:* <{escape(card.join_url)}|join link>")
+        lines.append(_("*Join online:* <{url}|join link>").format(url=escape(card.join_url)))
     seats = [
-        f"{label} {number}"
+        label.format(count=number)
         for label, number in (
-            ("in person", card.capacity_in_person),
-            ("online", card.capacity_online),
+            (_("in person {count}"), card.capacity_in_person),
+            (_("online {count}"), card.capacity_online),
         )
         if number is not None
     ]
     if seats:
-        lines.append(f"*Seats:* {', '.join(seats)}")
+        lines.append(_("*Seats:* {seats}").format(seats=", ".join(seats)))
     if card.agenda:
-        lines.append(f"*Agenda:* {len(card.agenda)} item{'s' if len(card.agenda) != 1 else ''}")
+        items = len(card.agenda)
+        lines.append(
+            ngettext("*Agenda:* {count} item", "*Agenda:* {count} items", items).format(count=items)
+        )
     lines.append(f"_{announced}_")
-    text = (
-        f"{title}, {plain_date(card.starts_at, zone)} ({card.duration_minutes} min), "
-        f"{format_words(card.format)}. {announced_plain}."
+    text = _("{title}, {date} ({minutes} min), {format}. {announcement}.").format(
+        title=title,
+        date=plain_date(card.starts_at, zone),
+        minutes=card.duration_minutes,
+        format=format_words(card.format),
+        announcement=announced_plain,
     )
     if card.attendance_open:
-        lines.append(f"*Attended:* {attendance_words(card)}")
-        text += f" Attended: {attendance_words(card)}."
+        lines.append(_("*Attended:* {attended}").format(attended=attendance_words(card)))
+        text += " " + _("Attended: {attended}.").format(attended=attendance_words(card))
     # Screen readers hear each label without the section above it: say which meeting. Plain
     # text is never read as a mention, but a title's brackets would only be noise there.
-    spoken = card.title.replace("<", "").replace(">", "")
-    which = f"the {spoken} meeting of {card.starts_at.astimezone(zone):%b %-d}"
+    which = {
+        "title": card.title.replace("<", "").replace(">", ""),
+        "day": short_day(card.starts_at, zone),
+    }
     elements: list[dict[str, Any]] = []
     if not card.ended:
-        elements.append(button(EDIT_MEETING, "Edit", card.key, hint=f"Edit {which}"))
+        hint = _("Edit the {title} meeting of {day}").format(**which)
+        elements.append(button(EDIT_MEETING, _("Edit"), card.key, hint=hint))
     if not card.started:
-        elements.append(cancel_button(card.key, hint=f"Cancel {which}"))
-    if card.attendance_open:
         elements.append(
-            button(MARK_ATTENDANCE, "Attendance", card.key, hint=f"Mark who attended {which}")
+            cancel_button(card.key, hint=_("Cancel the {title} meeting of {day}").format(**which))
         )
+    if card.attendance_open:
+        hint = _("Mark who attended the {title} meeting of {day}").format(**which)
+        elements.append(button(MARK_ATTENDANCE, _("Attendance"), card.key, hint=hint))
     blocks = [section("\n".join(lines))]
     if elements:
         blocks.append(
@@ -149,15 +178,17 @@ def meeting_card(card: MeetingCard, zone: ZoneInfo) -> tuple[list[dict[str, Any]
 
 
 def cancel_button(key: str, hint: str) -> dict[str, Any]:
-    element = button(CANCEL_MEETING, "Cancel meeting", key, style="danger", hint=hint)
+    element = button(CANCEL_MEETING, _("Cancel meeting"), key, style="danger", hint=hint)
     element["confirm"] = {
-        "title": plain("Cancel this meeting?"),
+        "title": plain(_("Cancel this meeting?")),
         "text": plain(
-            "The meeting is cancelled for everyone: its announcement says so, reminders stop, "
-            "and everyone who RSVP'd gets a message."
+            _(
+                "The meeting is cancelled for everyone: its announcement says so, reminders "
+                "stop, and everyone who RSVP'd gets a message."
+            )
         ),
-        "confirm": plain("Cancel meeting"),
-        "deny": plain("Keep it"),
+        "confirm": plain(_("Cancel meeting")),
+        "deny": plain(_("Keep it")),
         "style": "danger",
     }
     return element
@@ -167,7 +198,7 @@ def new_meeting_button() -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": "agenda-new",
-        "elements": [button(NEW_MEETING, "New meeting", "new", style="primary")],
+        "elements": [button(NEW_MEETING, _("New meeting"), "new", style="primary")],
     }
 
 
@@ -175,21 +206,21 @@ def agenda_list(
     cards: list[MeetingCard], *, zone: ZoneInfo, announce_channel: str | None
 ) -> Message:
     """`/dei-topic agenda` for coordinators: the meetings, each with its buttons."""
-    unset = (
+    unset = _(
         "`DEI_ANNOUNCE_CHANNEL` is not set, so announcements cannot be posted yet: "
         "ask the bot's operator to set it."
     )
-    tip = f"`{COMMAND} agenda new` opens the form directly."
+    tip = _("`{command} agenda new` opens the form directly.").format(command=COMMAND)
     if not cards:
-        text = "No meetings are coming up. Schedule one with New meeting."
+        text = _("No meetings are coming up. Schedule one with New meeting.")
         extra = [context(unset)] if announce_channel is None else []
         return Message(
             text=text + (f" {unset}" if announce_channel is None else ""),
             blocks=[section(text), new_meeting_button(), *extra, context(tip)],
         )
     shown = cards[:MAX_CARDS]
-    blocks: list[dict[str, Any]] = [header("Working-group meetings")]
-    lines = ["Working-group meetings:"]
+    blocks: list[dict[str, Any]] = [header(_("Working-group meetings"))]
+    lines = [_("Working-group meetings:")]
     if announce_channel is None:
         lines.append(unset)  # first: a long list is cut short at the end
     for card in shown:
@@ -197,7 +228,9 @@ def agenda_list(
         blocks += card_blocks
         lines.append(f"• {truncate(line, 300)}")
     if len(cards) > len(shown):
-        more = f"Only the first {len(shown)} of {len(cards)} meetings are shown."
+        more = _("Only the first {shown} of {total} meetings are shown.").format(
+            shown=len(shown), total=len(cards)
+        )
         blocks.append(context(more))
         lines.insert(1, more)
     blocks.append(new_meeting_button())

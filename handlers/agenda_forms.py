@@ -46,6 +46,7 @@ from handlers.agenda_modals import (
     TOPIC_INPUT,
 )
 from handlers.coaching_forms import JOIN_URL, USER_ID, field_state, field_text, same_minute
+from handlers.i18n import _
 
 NEEDS_PLACE = ("in-person", "hybrid")
 NEEDS_LINK = ("online", "hybrid")
@@ -130,28 +131,34 @@ def meeting_form_errors(
     `posted`: the announcement is out, so when to post it is no longer asked."""
     errors: dict[str, str] = {}
     if not topic_known:
-        errors[TOPIC_BLOCK] = "Choose the meeting's topic from the calendar."
+        errors[TOPIC_BLOCK] = _("Choose the meeting's topic from the calendar.")
     errors.update(time_errors(form, now, current_start))
     if form.format not in FORMATS:
-        errors[FORMAT_BLOCK] = "Choose in person, online or hybrid."
+        errors[FORMAT_BLOCK] = _("Choose in person, online or hybrid.")
     if len(form.location) > LOCATION_MAX:
-        errors[LOCATION_BLOCK] = f"Keep the place under {LOCATION_MAX} characters."
+        errors[LOCATION_BLOCK] = _("Keep the place under {count} characters.").format(
+            count=LOCATION_MAX
+        )
     elif form.format in NEEDS_PLACE and not form.location:
-        errors[LOCATION_BLOCK] = "Say where people meet: this meeting is (partly) in person."
+        errors[LOCATION_BLOCK] = _("Say where people meet: this meeting is (partly) in person.")
     if form.join_url is not None and not JOIN_URL.fullmatch(form.join_url):
-        errors[JOIN_URL_BLOCK] = "Give a web address starting with https:// (or http://)."
+        errors[JOIN_URL_BLOCK] = _("Give a web address starting with https:// (or http://).")
     elif form.format in NEEDS_LINK and form.join_url is None:
-        errors[JOIN_URL_BLOCK] = "Give the join link: this meeting is (partly) online."
+        errors[JOIN_URL_BLOCK] = _("Give the join link: this meeting is (partly) online.")
     for block, typed in (
         (IN_PERSON_BLOCK, form.capacity_in_person),
         (ONLINE_BLOCK, form.capacity_online),
     ):
         if typed and not typed.isdigit():
-            errors[block] = "Give a whole number of seats, 0 or more (empty: no limit)."
+            errors[block] = _("Give a whole number of seats, 0 or more (empty: no limit).")
     if len(form.agenda) > MAX_ITEMS:
-        errors[ITEMS_BLOCK] = f"Keep the agenda to {MAX_ITEMS} items (one per line)."
+        errors[ITEMS_BLOCK] = _("Keep the agenda to {count} items (one per line).").format(
+            count=MAX_ITEMS
+        )
     elif any(len(item) > ITEM_MAX for item in form.agenda):
-        errors[ITEMS_BLOCK] = f"Keep each agenda item under {ITEM_MAX} characters."
+        errors[ITEMS_BLOCK] = _("Keep each agenda item under {count} characters.").format(
+            count=ITEM_MAX
+        )
     if not posted:
         errors.update(post_errors(form, now))
     return errors
@@ -160,28 +167,28 @@ def meeting_form_errors(
 def time_errors(form: MeetingForm, now: datetime, current_start: datetime | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if form.starts_at is None:
-        errors[START_BLOCK] = "Choose the date and time the meeting starts."
+        errors[START_BLOCK] = _("Choose the date and time the meeting starts.")
     elif form.starts_at <= now and not same_minute(form.starts_at, current_start):
-        errors[START_BLOCK] = "That time has already passed: choose a start in the future."
+        errors[START_BLOCK] = _("That time has already passed: choose a start in the future.")
     if not form.duration.isdigit() or not 1 <= int(form.duration) <= MAX_DURATION:
-        errors[DURATION_BLOCK] = (
-            f"The meeting must end after it starts: give its length in whole minutes, "
-            f"from 1 to {MAX_DURATION}."
-        )
+        errors[DURATION_BLOCK] = _(
+            "The meeting must end after it starts: give its length in whole minutes, "
+            "from 1 to {most}."
+        ).format(most=MAX_DURATION)
     return errors
 
 
 def post_errors(form: MeetingForm, now: datetime) -> dict[str, str]:
     if form.post not in (POST_NOW, POST_LATER):
-        return {POST_BLOCK: "Choose when to post the announcement."}
+        return {POST_BLOCK: _("Choose when to post the announcement.")}
     if form.post == POST_NOW:
         return {}
     if form.post_at is None:
-        return {POST_AT_BLOCK: "Choose when to post the announcement, or choose Now above."}
+        return {POST_AT_BLOCK: _("Choose when to post the announcement, or choose Now above.")}
     if form.post_at < now and not same_minute(form.post_at, now):
-        return {POST_AT_BLOCK: "That time has already passed: choose a later one, or Now."}
+        return {POST_AT_BLOCK: _("That time has already passed: choose a later one, or Now.")}
     if form.starts_at is not None and form.post_at >= form.starts_at:
-        return {POST_AT_BLOCK: "Post the announcement before the meeting starts."}
+        return {POST_AT_BLOCK: _("Post the announcement before the meeting starts.")}
     return {}
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from handlers.agenda_blocks import MeetingCard, attendance_words
 from handlers.blocks import context, date_token, escape, section, truncate
 from handlers.coaching_blocks import input_block, plain
+from handlers.i18n import N_, _
 
 MEETING_FORM = "agenda_meeting_form"  # callback_id
 TOPIC_BLOCK, TOPIC_INPUT = "agenda_topic", "topic"
@@ -33,7 +34,11 @@ ATTENDANCE_FORM = "agenda_attendance_form"  # callback_id
 ATTENDED_BLOCK, ATTENDED_INPUT = "agenda_attended", "attended"
 
 FORMATS = ("in-person", "online", "hybrid")
-FORMAT_LABELS = {"in-person": "In person", "online": "Online", "hybrid": "Hybrid (both)"}
+FORMAT_LABELS = {
+    "in-person": N_("In person"),
+    "online": N_("Online"),
+    "hybrid": N_("Hybrid (both)"),
+}
 MAX_DURATION = 600
 LOCATION_MAX = 200
 ITEMS_TEXT_MAX = 3000  # a plain_text_input holds at most 3,000 characters
@@ -62,8 +67,13 @@ def radio_option(value: str, label: str) -> dict[str, Any]:
     return {"text": plain(label), "value": value}
 
 
-FORMAT_OPTIONS = [radio_option(value, FORMAT_LABELS[value]) for value in FORMATS]
-POST_OPTIONS = [radio_option(POST_NOW, "Now"), radio_option(POST_LATER, "At the time below")]
+# Built per form, in its reader's language; an initial option must equal one of the options.
+def format_options() -> list[dict[str, Any]]:
+    return [radio_option(value, _(FORMAT_LABELS[value])) for value in FORMATS]
+
+
+def post_options() -> list[dict[str, Any]]:
+    return [radio_option(POST_NOW, _("Now")), radio_option(POST_LATER, _("At the time below"))]
 
 
 def number_element(action_id: str, minimum: int, maximum: int | None = None) -> dict[str, Any]:
@@ -80,6 +90,7 @@ def number_element(action_id: str, minimum: int, maximum: int | None = None) -> 
 
 def form_elements(options: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Every input of the meeting form, empty, by its block ID."""
+    posts = post_options()
     return {
         TOPIC_BLOCK: {"type": "static_select", "action_id": TOPIC_INPUT, "options": options},
         START_BLOCK: {"type": "datetimepicker", "action_id": START_INPUT},
@@ -87,7 +98,7 @@ def form_elements(options: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         FORMAT_BLOCK: {
             "type": "radio_buttons",
             "action_id": FORMAT_INPUT,
-            "options": FORMAT_OPTIONS,
+            "options": format_options(),
         },
         LOCATION_BLOCK: {
             "type": "plain_text_input",
@@ -106,8 +117,8 @@ def form_elements(options: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         POST_BLOCK: {
             "type": "radio_buttons",
             "action_id": POST_INPUT,
-            "options": POST_OPTIONS,
-            "initial_option": POST_OPTIONS[0],
+            "options": posts,
+            "initial_option": posts[0],
         },
         POST_AT_BLOCK: {"type": "datetimepicker", "action_id": POST_AT_INPUT},
     }
@@ -123,7 +134,7 @@ def initial_values(card: MeetingCard, options: list[dict[str, Any]]) -> dict[str
     if topic is not None:
         found[TOPIC_BLOCK] = {"initial_option": topic}
     if card.format in FORMATS:
-        found[FORMAT_BLOCK] = {"initial_option": FORMAT_OPTIONS[FORMATS.index(card.format)]}
+        found[FORMAT_BLOCK] = {"initial_option": format_options()[FORMATS.index(card.format)]}
     texts = {
         LOCATION_BLOCK: card.location[:LOCATION_MAX],
         JOIN_URL_BLOCK: card.join_url or "",
@@ -134,7 +145,7 @@ def initial_values(card: MeetingCard, options: list[dict[str, Any]]) -> dict[str
     found.update({block: {"initial_value": text} for block, text in texts.items() if text})
     planned = card.announcement
     if planned.state == "scheduled" and planned.at is not None:
-        found[POST_BLOCK] = {"initial_option": POST_OPTIONS[1]}
+        found[POST_BLOCK] = {"initial_option": post_options()[1]}
         found[POST_AT_BLOCK] = {"initial_date_time": int(planned.at.timestamp())}
     return found
 
@@ -160,50 +171,58 @@ def meeting_form(
     }
     blocks: list[dict[str, Any]] = []
     if posted:
-        blocks.append(context("The announcement is already posted: saving updates it in place."))
+        blocks.append(context(_("The announcement is already posted: saving updates it in place.")))
     blocks += list(field.values())
     if not posted and announce_channel is None:
         blocks.append(
             context(
-                "`DEI_ANNOUNCE_CHANNEL` is not set: the meeting is saved, and its announcement "
-                "can be posted once the bot's operator sets it."
+                _(
+                    "`DEI_ANNOUNCE_CHANNEL` is not set: the meeting is saved, and its "
+                    "announcement can be posted once the bot's operator sets it."
+                )
             )
         )
-    blocks.append(context("Members who RSVP get reminder DMs before the start."))
+    blocks.append(context(_("Members who RSVP get reminder DMs before the start.")))
     return {
         "type": "modal",
         "callback_id": MEETING_FORM,
         "private_metadata": editing.key if editing else "",
-        "title": plain("Edit meeting" if editing else "New meeting"),
-        "submit": plain("Save"),
-        "close": plain("Close"),
+        "title": plain(_("Edit meeting") if editing else _("New meeting")),
+        "submit": plain(_("Save")),
+        "close": plain(_("Close")),
         "blocks": blocks,
     }
 
 
-# Label, optional, hint: the words around each input of the meeting form.
+# Label, optional, hint: the words around each input of the meeting form (translated where
+# shown; `{count}` in a hint is the most agenda items).
 FIELD_WORDS: dict[str, tuple[str, bool, str | None]] = {
-    TOPIC_BLOCK: ("Topic", False, None),
-    START_BLOCK: ("Starts", False, "In your own time zone."),
-    DURATION_BLOCK: ("Length in minutes", False, None),
-    FORMAT_BLOCK: ("Format", False, None),
-    LOCATION_BLOCK: ("Place", True, "For in person and hybrid meetings."),
-    JOIN_URL_BLOCK: ("Join link", True, "For online and hybrid meetings."),
+    TOPIC_BLOCK: (N_("Topic"), False, None),
+    START_BLOCK: (N_("Starts"), False, N_("In your own time zone.")),
+    DURATION_BLOCK: (N_("Length in minutes"), False, None),
+    FORMAT_BLOCK: (N_("Format"), False, None),
+    LOCATION_BLOCK: (N_("Place"), True, N_("For in person and hybrid meetings.")),
+    JOIN_URL_BLOCK: (N_("Join link"), True, N_("For online and hybrid meetings.")),
     IN_PERSON_BLOCK: (
-        "Seats in person",
+        N_("Seats in person"),
         True,
-        "Empty: no limit. When full, people join a waitlist.",
+        N_("Empty: no limit. When full, people join a waitlist."),
     ),
-    ONLINE_BLOCK: ("Seats online", True, "Empty: no limit."),
-    ITEMS_BLOCK: ("Agenda", True, f"One item per line, up to {MAX_ITEMS} items."),
-    POST_BLOCK: ("Post the announcement", False, None),
-    POST_AT_BLOCK: ("Post at", True, "Only with “At the time below”: before the meeting starts."),
+    ONLINE_BLOCK: (N_("Seats online"), True, N_("Empty: no limit.")),
+    ITEMS_BLOCK: (N_("Agenda"), True, N_("One item per line, up to {count} items.")),
+    POST_BLOCK: (N_("Post the announcement"), False, None),
+    POST_AT_BLOCK: (
+        N_("Post at"),
+        True,
+        N_("Only with “At the time below”: before the meeting starts."),
+    ),
 }
 
 
 def labelled_input(block: str, element: dict[str, Any]) -> dict[str, Any]:
     label, optional, hint = FIELD_WORDS[block]
-    return input_block(block, label, element, optional=optional, hint=hint)
+    shown = _(hint).format(count=MAX_ITEMS) if hint else None
+    return input_block(block, _(label), element, optional=optional, hint=shown)
 
 
 def attendance_form(card: MeetingCard, checked_in: list[str], zone: ZoneInfo) -> dict[str, Any]:
@@ -215,20 +234,23 @@ def attendance_form(card: MeetingCard, checked_in: list[str], zone: ZoneInfo) ->
         "type": "modal",
         "callback_id": ATTENDANCE_FORM,
         "private_metadata": card.key,
-        "title": plain("Attendance"),
-        "submit": plain("Save"),
-        "close": plain("Close"),
+        "title": plain(_("Attendance")),
+        "submit": plain(_("Save")),
+        "close": plain(_("Close")),
         "blocks": [
             section(
-                f"*{escape(card.title)}*, {date_token(card.starts_at, zone)}.\n"
-                f"Attended so far: {attendance_words(card)}."
+                _("*{title}*, {date}.\nAttended so far: {attended}.").format(
+                    title=escape(card.title),
+                    date=date_token(card.starts_at, zone),
+                    attended=attendance_words(card),
+                )
             ),
             input_block(
                 ATTENDED_BLOCK,
-                "Who attended",
+                _("Who attended"),
                 chosen,
                 optional=True,
-                hint="Everyone who checked in is already chosen. Add or remove people.",
+                hint=_("Everyone who checked in is already chosen. Add or remove people."),
             ),
         ],
     }

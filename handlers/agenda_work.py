@@ -15,19 +15,23 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import agenda_answers as answers
-from handlers import agenda_blocks, agenda_modals, rsvp
+from handlers import agenda_blocks, agenda_modals, i18n, rsvp
 from handlers import announcements as announcement_texts
 from handlers.agenda_blocks import Announcement, MeetingCard
 from handlers.agenda_forms import MeetingForm, meeting_form_errors, meeting_key
 from handlers.agenda_modals import POST_LATER, TOPIC_BLOCK, TopicChoice
+from handlers.announcement_blocks import month_words
 from handlers.blocks import Message
 from handlers.coaching_blocks import notice_view
-from handlers.reminders import zone_of
+from handlers.i18n import N_, _
+from handlers.outgoing import Unwanted
+from handlers.reminders import member_zone, zone_of
 from storage import (
     agendas,
     announcements,
     attendance,
     deliveries,
+    members,
     reminder_plans,
     rsvps,
     topics,
@@ -39,16 +43,21 @@ from storage.models import Delivery, DeliveryState, Meeting, Topic
 if TYPE_CHECKING:
     from bot.config import Settings
 
-UNTITLED = "Working-group meeting"
+UNTITLED = N_("Working-group meeting")
+
+
+def has_title(topic: Topic | None) -> bool:
+    """A topic the calendar names (not still to be decided): a meeting can be about it."""
+    return topic is not None and not topic.tbd and bool(topic.title)
 
 
 def title_of(topic: Topic | None) -> str:
-    return topic.title if topic is not None and not topic.tbd and topic.title else UNTITLED
+    return topic.title if topic is not None and has_title(topic) else _(UNTITLED)
 
 
 def month_label(month: str) -> str:
     try:
-        return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+        return month_words(month)
     except ValueError:
         return month
 
@@ -127,7 +136,7 @@ def meeting_form_view(
             if found is None or found.cancelled_at is not None:
                 return notice_view(answers.not_found())
             own = topics.by_id(session, found.topic_id)
-            if title_of(own) != UNTITLED and own and own.key not in {t.key for t in choices}:
+            if own is not None and has_title(own) and own.key not in {t.key for t in choices}:
                 # The meeting's own topic is always a choice, however long the calendar.
                 choices = [own, *choices][: agendas.MAX_TOPIC_CHOICES]
             card = card_of(session, found, now)
@@ -158,7 +167,7 @@ def store_meeting(
         errors = meeting_form_errors(
             form,
             now,
-            topic_known=title_of(topic) != UNTITLED,
+            topic_known=has_title(topic),
             current_start=current.starts_at if current else None,
             posted=out,
         )
@@ -188,7 +197,7 @@ def store_meeting(
         # More seats than before go to the waitlist first, in order, each with a DM.
         promoted = rsvps.promote(session, saved, now)
         rsvp.tell_promoted(
-            session, saved, title_of(topics.by_id(session, saved.topic_id)), promoted, now
+            session, saved, rsvp.own_title(topics.by_id(session, saved.topic_id)), promoted, now
         )
         posting = plan_announcement(session, settings, saved, form, out, now)
         # A moved start moves every reminder (and one already due is sent once, not twice).
@@ -239,7 +248,8 @@ def cancel_meeting(db: Database, settings: Settings, key: str, user: str, now: d
             announcements.plan_refresh(session, meeting, now)
             announcement_texts.share_calendar_file(session, meeting, now)
             post = [announcements.post_key(meeting.key)]
-            deliveries.cancel(session, post, now, "the meeting was cancelled")
+            # The ledger keeps why, for operators (`dei-bot export deliveries`).
+            deliveries.cancel(session, post, now, Unwanted("the meeting was cancelled").reason)
             reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
             told = tell_everyone_it_is_cancelled(session, settings, meeting, user, now)
         card = card_of(session, meeting, now)
@@ -251,20 +261,25 @@ def tell_everyone_it_is_cancelled(
     session: Session, settings: Settings, meeting: Meeting, by: str, now: datetime
 ) -> int:
     """One DM, through the ledger, to each person who RSVP'd going, maybe or waitlisted (the
-    coordinator who cancelled knows already). The key makes a repeated cancel send nothing."""
+    coordinator who cancelled knows already), in that person's zone and language. The key makes
+    a repeated cancel send nothing."""
     assert meeting.id is not None
-    title = title_of(topics.by_id(session, meeting.topic_id))
+    topic = topics.by_id(session, meeting.topic_id)
     told = 0
     for person in agendas.told_of_cancellation(session, meeting.id):
         if person == by:
             continue
-        zone = zone_of(session, person, settings.timezone)
+        member = members.get(session, person)
+        with i18n.speaking(i18n.member_language(member)):
+            text = answers.cancellation_notice(
+                title_of(topic), meeting.starts_at, member_zone(member, settings.timezone)
+            )
         announcements.notify(
             session,
             key=f"meeting-cancelled:{meeting.key}:{person}",
             kind=announcements.MEETING_CANCELLED,
             recipient=person,
-            text=answers.cancellation_notice(title, meeting.starts_at, zone),
+            text=text,
             now=now,
             meeting=meeting.key,
         )

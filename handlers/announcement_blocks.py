@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
+from handlers import i18n
 from handlers.blocks import (
     FORMAT_WORDS,
     Message,
@@ -25,6 +28,7 @@ from handlers.blocks import (
     section,
     truncate,
 )
+from handlers.i18n import N_, _
 
 GOING_IN_PERSON = "rsvp_going_in_person"
 GOING_ONLINE = "rsvp_going_online"
@@ -38,11 +42,11 @@ RSVP_STATES = {
     MAYBE: "maybe",
     NOT_GOING: "not-going",
 }
-BUTTON_WORDS = {
-    GOING_IN_PERSON: "Going, in person",
-    GOING_ONLINE: "Going, online",
-    MAYBE: "Maybe",
-    NOT_GOING: "Can't make it",
+BUTTON_WORDS = {  # translated where shown: _(BUTTON_WORDS[action])
+    GOING_IN_PERSON: N_("Going, in person"),
+    GOING_ONLINE: N_("Going, online"),
+    MAYBE: N_("Maybe"),
+    NOT_GOING: N_("Can't make it"),
 }
 MAX_AGENDA_ITEMS = 20
 
@@ -94,7 +98,7 @@ def rsvp_actions(meeting_key: str, format: str) -> dict[str, Any]:
             {
                 "type": "button",
                 "action_id": action,
-                "text": {"type": "plain_text", "text": BUTTON_WORDS[action]},
+                "text": {"type": "plain_text", "text": _(BUTTON_WORDS[action])},
                 "value": meeting_key,
                 **({"style": "primary"} if action != NOT_GOING else {}),
             }
@@ -106,65 +110,76 @@ def rsvp_actions(meeting_key: str, format: str) -> dict[str, Any]:
 def seats(going: int, capacity: int | None, waitlisted: int) -> str:
     if capacity is None:
         return f"{going}"
-    extra = f", {waitlisted} on the waitlist" if waitlisted else ""
-    return f"{going} of {capacity} seats{extra}"
+    if waitlisted:
+        return _("{going} of {capacity} seats, {waitlisted} on the waitlist").format(
+            going=going, capacity=capacity, waitlisted=waitlisted
+        )
+    return _("{going} of {capacity} seats").format(going=going, capacity=capacity)
 
 
 def count_line(facts: AnnouncementFacts) -> str:
     counts = facts.counts
     parts = []
     if facts.format in ("in-person", "hybrid"):
-        parts.append(
-            "in person "
-            + seats(counts.going_in_person, facts.capacity_in_person, counts.waitlisted_in_person)
-        )
+        taken = seats(counts.going_in_person, facts.capacity_in_person, counts.waitlisted_in_person)
+        parts.append(_("in person {seats}").format(seats=taken))
     if facts.format in ("online", "hybrid"):
-        parts.append(
-            "online " + seats(counts.going_online, facts.capacity_online, counts.waitlisted_online)
-        )
-    parts.append(f"maybe {counts.maybe}")
-    parts.append(f"can't make it {counts.not_going}")
-    return "Going: " + "; ".join(parts)
+        taken = seats(counts.going_online, facts.capacity_online, counts.waitlisted_online)
+        parts.append(_("online {seats}").format(seats=taken))
+    parts.append(_("maybe {count}").format(count=counts.maybe))
+    parts.append(_("can't make it {count}").format(count=counts.not_going))
+    return _("Going: {counts}").format(counts="; ".join(parts))
 
 
 def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
-    how = FORMAT_WORDS.get(facts.format, facts.format)
+    how = _(FORMAT_WORDS.get(facts.format, facts.format))
     when_plain = plain_date(facts.starts_at, zone)
     if facts.cancelled:
-        text = f"Cancelled: the working-group meeting on {facts.title}, {when_plain}."
+        text = _("Cancelled: the working-group meeting on {title}, {date}.").format(
+            title=facts.title, date=when_plain
+        )
         cancelled_blocks = [
-            header(f"Cancelled: {facts.title}"),
+            header(_("Cancelled: {title}").format(title=facts.title)),
             section(
-                f"~The working-group meeting on *{escape(facts.title)}*, "
-                f"{date_token(facts.starts_at, zone)}~ is *cancelled*."
+                _("~The working-group meeting on *{title}*, {date}~ is *cancelled*.").format(
+                    title=escape(facts.title), date=date_token(facts.starts_at, zone)
+                )
             ),
         ]
         return Message(text=text, blocks=cancelled_blocks)
-    details = [f"*When:* {date_token(facts.starts_at, zone)} ({facts.duration_minutes} minutes)"]
-    details.append(f"*Format:* {how}")
+    minutes = facts.duration_minutes
+    details = [
+        _("*When:* {date} ({minutes} minutes)").format(
+            date=date_token(facts.starts_at, zone), minutes=minutes
+        ),
+        _("*Format:* {format}").format(format=how),
+    ]
     plain = [
-        f"Working-group meeting: {facts.title}, {when_plain}, {facts.duration_minutes} minutes, "
-        f"{how}."
+        _("Working-group meeting: {title}, {date}, {minutes} minutes, {format}.").format(
+            title=facts.title, date=when_plain, minutes=minutes, format=how
+        )
     ]
     if facts.location:
-        details.append(f"*Where:* {escape(facts.location)}")
-        plain.append(f"Where: {facts.location}.")
+        details.append(_("*Where:* {place}").format(place=escape(facts.location)))
+        plain.append(_("Where: {place}.").format(place=facts.location))
     if facts.join_url:
-        details.append(f"*Join online:* <{facts.join_url}|join link>")
-        plain.append(f"Join online: {facts.join_url}")
-    blocks: list[dict[str, Any]] = [header(f"Working group: {facts.title}")]
+        details.append(_("*Join online:* <{url}|join link>").format(url=facts.join_url))
+        plain.append(_("Join online: {url}").format(url=facts.join_url))
+    blocks: list[dict[str, Any]] = [header(_("Working group: {title}").format(title=facts.title))]
     if facts.summary:
         blocks.append(section(escape(facts.summary)))
     blocks.append(section("\n".join(details)))
     agenda = facts.agenda[:MAX_AGENDA_ITEMS]
     if agenda:
         items = "\n".join(f"{n}. {escape(truncate(item, 200))}" for n, item in enumerate(agenda, 1))
-        blocks.append(section("*Agenda*\n" + items))
-        plain.append("Agenda: " + "; ".join(agenda) + ".")
+        blocks.append(section(_("*Agenda*") + "\n" + items))
+        plain.append(_("Agenda: {items}.").format(items="; ".join(agenda)))
     if facts.resources:
         rendered = [resource_line(resource) for resource in facts.resources]
-        blocks.append(section("*Resources*\n" + "\n".join(m for m, _ in rendered)))
-        plain.append("Resources: " + "; ".join(p for _, p in rendered))
+        blocks.append(section(_("*Resources*") + "\n" + "\n".join(m for m, _p in rendered)))
+        plain.append(
+            _("Resources: {resources}").format(resources="; ".join(p for _m, p in rendered))
+        )
     counts = count_line(facts)
     blocks.append(context(counts))
     plain.append(counts + ".")
@@ -178,9 +193,9 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
                     {
                         "type": "button",
                         "action_id": CHECK_IN,
-                        "text": {"type": "plain_text", "text": "Check in"},
+                        "text": {"type": "plain_text", "text": _("Check in")},
                         "value": facts.meeting_key,
-                        "accessibility_label": "Record that you are attending this meeting",
+                        "accessibility_label": _("Record that you are attending this meeting"),
                     }
                 ],
             }
@@ -193,13 +208,23 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
                 {
                     "type": "button",
                     "action_id": f"{CALENDAR_LINK}_{name}",
-                    "text": {"type": "plain_text", "text": f"Add to {label}"},
+                    "text": {"type": "plain_text", "text": label},
                     "url": url,
-                    "accessibility_label": f"Add this meeting to {label} (opens the web)",
+                    "accessibility_label": hint,
                 }
-                for name, label, url in (
-                    ("google", "Google Calendar", facts.google_url),
-                    ("outlook", "Outlook", facts.outlook_url),
+                for name, label, hint, url in (
+                    (
+                        "google",
+                        _("Add to Google Calendar"),
+                        _("Add this meeting to Google Calendar (opens the web)"),
+                        facts.google_url,
+                    ),
+                    (
+                        "outlook",
+                        _("Add to Outlook"),
+                        _("Add this meeting to Outlook (opens the web)"),
+                        facts.outlook_url,
+                    ),
                 )
             ],
         }
@@ -209,6 +234,12 @@ def meeting_announcement(facts: AnnouncementFacts, zone: ZoneInfo) -> Message:
 
 def notice(text: str) -> list[dict[str, Any]]:
     return [section(text)]
+
+
+def month_words(month: str) -> str:
+    """`2027-01` as the reader says it: "January 2027", "enero de 2027"."""
+    first = datetime.strptime(month, "%Y-%m")
+    return format_skeleton("yMMMM", first, locale=i18n.current())
 
 
 def monthly_topic(
@@ -222,33 +253,41 @@ def monthly_topic(
 ) -> Message:
     """The month's topic, in the announcement channel, on the configured day."""
     blocks: list[dict[str, Any]] = [header(f"{month_label}: {title}")]
-    plain = [f"This month's working-group topic ({month_label}): {title}."]
+    plain = [
+        _("This month's working-group topic ({month}): {title}.").format(
+            month=month_label, title=title
+        )
+    ]
     if summary:
         blocks.append(section(escape(summary)))
         plain.append(summary)
     if meeting:
-        how = FORMAT_WORDS.get(meeting.format, meeting.format)
-        blocks.append(section(f"*Meeting:* {date_token(meeting.starts_at, zone)} ({how})."))
-        plain.append(f"Meeting: {plain_date(meeting.starts_at, zone)} ({how}).")
+        how = _(FORMAT_WORDS.get(meeting.format, meeting.format))
+        when = date_token(meeting.starts_at, zone)
+        blocks.append(section(_("*Meeting:* {date} ({format}).").format(date=when, format=how)))
+        when = plain_date(meeting.starts_at, zone)
+        plain.append(_("Meeting: {date} ({format}).").format(date=when, format=how))
     if resources:
         rendered = [resource_line(resource) for resource in resources]
-        blocks.append(section("*Resources*\n" + "\n".join(m for m, _ in rendered)))
-        plain.append("Resources: " + "; ".join(p for _, p in rendered))
+        blocks.append(section(_("*Resources*") + "\n" + "\n".join(m for m, _p in rendered)))
+        plain.append(
+            _("Resources: {resources}").format(resources="; ".join(p for _m, p in rendered))
+        )
     blocks.append(
-        context("`/dei-topic` shows the meeting and your RSVP; `/dei-topic help` shows more.")
+        context(_("`/dei-topic` shows the meeting and your RSVP; `/dei-topic help` shows more."))
     )
     return Message(text=" ".join(plain), blocks=blocks)
 
 
-CONFIRMATIONS = {
-    "going-in-person": "You're going, in person",
-    "going-online": "You're going, online",
-    "maybe": "You're a maybe",
-    "not-going": "You can't make it; thanks for letting us know",
+CONFIRMATIONS = {  # translated where shown: _(CONFIRMATIONS[state])
+    "going-in-person": N_("You're going, in person"),
+    "going-online": N_("You're going, online"),
+    "maybe": N_("You're a maybe"),
+    "not-going": N_("You can't make it; thanks for letting us know"),
 }
 
 
-SUPERSEDED = "Your later click reached us first, so it stands"
+SUPERSEDED = N_("Your later click reached us first, so it stands")
 
 
 def rsvp_confirmation(
@@ -262,22 +301,38 @@ def rsvp_confirmation(
 ) -> Message:
     when = plain_date(starts_at, zone)
     if state.startswith("waitlisted"):
-        where = "in person" if state.endswith("in-person") else "online"
-        line = (
-            f"The {where} seats for {title} ({when}) are full: you are number {position} on "
-            "the waitlist. If a seat frees up you get it, and a direct message."
+        full = (
+            _(
+                "The in person seats for {title} ({date}) are full: you are number {position} "
+                "on the waitlist. If a seat frees up you get it, and a direct message."
+            )
+            if state.endswith("in-person")
+            else _(
+                "The online seats for {title} ({date}) are full: you are number {position} on "
+                "the waitlist. If a seat frees up you get it, and a direct message."
+            )
         )
+        line = full.format(title=title, date=when, position=position)
     else:
-        line = f"{CONFIRMATIONS.get(state, state)}: {title}, {when}."
+        line = f"{_(CONFIRMATIONS.get(state, state))}: {title}, {when}."
         if state != "not-going":
-            line += (
-                " You'll get a reminder before it starts (`/dei-topic reminders off` stops them)."
+            line += " " + _(
+                "You'll get a reminder before it starts (`/dei-topic reminders off` stops them)."
             )
     if superseded:
-        line = f"{SUPERSEDED}. {line}"
+        line = f"{_(SUPERSEDED)}. {line}"
     return Message(text=line, blocks=[section(escape(line))])
 
 
-def rsvp_refused(title: str, reason: str) -> Message:
-    text = f"Your RSVP for {title} was not changed: {reason}"
+# Why a click changed nothing: each a whole sentence (`rsvp_refused(title, GONE)`).
+GONE = N_("Your RSVP for this meeting was not changed: it no longer exists.")
+CANCELLED = N_("Your RSVP for {title} was not changed: the meeting was cancelled.")
+STARTED = N_(
+    "Your RSVP for {title} was not changed: the meeting has already started. Coordinators can "
+    "update attendance."
+)
+
+
+def rsvp_refused(title: str, why: str) -> Message:
+    text = _(why).format(title=title)
     return Message(text=text, blocks=[section(escape(text))])

@@ -15,11 +15,14 @@ from sqlmodel import Session
 
 from handlers import announcement_blocks, calendar_links
 from handlers.blocks import ResourceLine
+from handlers.i18n import N_, _
 from handlers.outgoing import Later, Outgoing, Unwanted, Upload
 from storage import announcements, attendance, meetings, resources, rsvps, topics
 from storage.models import Delivery, Meeting
 
 POST_UNDER_WAY_RETRY = timedelta(seconds=1)
+UNTITLED = N_("Working-group meeting")
+CALENDAR_TITLE = N_("DEI working group: {title}")
 
 
 def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
@@ -32,15 +35,21 @@ def resource_lines(session: Session, meeting: Meeting) -> list[ResourceLine]:
     ]
 
 
-def meeting_title(session: Session, meeting: Meeting) -> str:
+def own_title(session: Session, meeting: Meeting) -> str | None:
+    """The topic's title; None while it is still to be decided."""
     topic = topics.by_id(session, meeting.topic_id)
-    return topic.title if topic and not topic.tbd else "Working-group meeting"
+    return topic.title if topic and not topic.tbd else None
+
+
+def meeting_title(session: Session, meeting: Meeting) -> str:
+    title = own_title(session, meeting)
+    return title if title is not None else _(UNTITLED)
 
 
 def calendar_event(meeting: Meeting, title: str) -> calendar_links.CalendarEvent:
     return calendar_links.CalendarEvent(
         uid=f"{meeting.key}@dei-bot",
-        title=f"DEI working group: {title}",
+        title=_(CALENDAR_TITLE).format(title=title),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         description="; ".join(meeting.agenda)[:500],
@@ -129,15 +138,17 @@ def compose(
 
 
 def calendar_edition(session: Session, meeting: Meeting) -> str:
-    """Names what the meeting's .ics says: a new edition for each change a calendar shows."""
-    event = calendar_event(meeting, meeting_title(session, meeting))
+    """Names what the meeting's .ics says: a new edition for each change a calendar shows.
+    Built from the English words: a coordinator's change plans the file in their language,
+    and the dispatcher checks it in the channel's."""
+    title = own_title(session, meeting)
     said = "|".join(
         (
-            event.title,
-            event.starts_at.isoformat(),
-            event.ends_at.isoformat(),
-            event.location,
-            event.url or "",
+            CALENDAR_TITLE.format(title=title if title is not None else UNTITLED),
+            meeting.starts_at.isoformat(),
+            meeting.ends_at.isoformat(),
+            meeting.location,
+            meeting.join_url or "",
             "cancelled" if meeting.cancelled_at else "",
         )
     )
@@ -164,17 +175,17 @@ def calendar_file(
     cancelled = meeting.cancelled_at is not None
     event = replace(event, sequence=sequence, cancelled=cancelled)
     if cancelled:
-        text = "This meeting is cancelled: the attached .ics file removes it from your calendar."
+        text = _("This meeting is cancelled: the attached .ics file removes it from your calendar.")
     elif sequence:
-        text = "This meeting changed: open the attached .ics file to update your calendar."
+        text = _("This meeting changed: open the attached .ics file to update your calendar.")
     else:
-        text = "Add this meeting to your calendar: open the attached .ics file."
+        text = _("Add this meeting to your calendar: open the attached .ics file.")
     return Outgoing(
         text,
         [],
         upload=Upload(
             filename=f"{meeting.key}.ics",
-            title=f"{event.title} (calendar file)",
+            title=_("{title} (calendar file)").format(title=event.title),
             content=calendar_links.ics(event, now=now),
             thread_ts=posted[1],
         ),
@@ -192,7 +203,7 @@ def monthly_topic(
     message = announcement_blocks.monthly_topic(
         title=topic.title,
         summary=topic.summary,
-        month_label=datetime.strptime(month, "%Y-%m").strftime("%B %Y"),
+        month_label=announcement_blocks.month_words(month),
         meeting=facts(session, meeting, now) if meeting else None,
         resources=[
             ResourceLine(r.title, r.url, r.kind, r.summary, c.name if c else None)

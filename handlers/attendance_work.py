@@ -15,6 +15,7 @@ from handlers.agenda_forms import AttendanceForm
 from handlers.agenda_modals import ATTENDED_BLOCK
 from handlers.blocks import Message
 from handlers.coaching_blocks import notice_view
+from handlers.i18n import _
 from handlers.reminders import zone_of
 from storage import agendas, announcements, attendance, topics
 from storage.database import Database
@@ -63,13 +64,13 @@ def store_attendance(
     db: Database, settings: Settings, form: AttendanceForm, user: str, now: datetime
 ) -> Message | dict[str, str]:
     if not form.valid:
-        return {ATTENDED_BLOCK: "Choose people from the list."}
+        return {ATTENDED_BLOCK: _("Choose people from the list.")}
     with db.transaction(write=True) as session:
         meeting = agendas.meeting_by_key(session, form.meeting_key, lock=True)
         if meeting is None or meeting.id is None or meeting.cancelled_at is not None:
-            return {ATTENDED_BLOCK: "This meeting was cancelled meanwhile: close this form."}
+            return {ATTENDED_BLOCK: _("This meeting was cancelled meanwhile: close this form.")}
         if now < attendance.check_in_opens(meeting):
-            return {ATTENDED_BLOCK: "Attendance can be marked from 15 minutes before the start."}
+            return {ATTENDED_BLOCK: _("Attendance can be marked from 15 minutes before the start.")}
         if attendance.mark(session, meeting, form.attended, now):
             announcements.plan_refresh(session, meeting, now)
         card = agenda_work.card_of(session, meeting, now)

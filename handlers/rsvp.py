@@ -12,13 +12,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from handlers import announcement_blocks, home_refresh
+from handlers import announcement_blocks, home_refresh, i18n
 from handlers.announcement_blocks import RSVP_STATES
-from handlers.blocks import Message
+from handlers.blocks import Message, escape
+from handlers.i18n import _
 from handlers.replies import tell
-from storage import announcements, meetings, reminder_plans, rsvps, topics
+from storage import announcements, meetings, members, reminder_plans, rsvps, topics
 from storage.database import Database
-from storage.models import Meeting
+from storage.models import Meeting, Topic
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -64,18 +65,35 @@ def answer_rsvp(
     home_refresh.refresh(context, [user])
 
 
+def own_title(topic: Topic | None) -> str | None:
+    """The topic's title; None while it is still to be decided."""
+    return topic.title if topic and not topic.tbd else None
+
+
+def title_of(topic: Topic | None) -> str:
+    title = own_title(topic)
+    return title if title is not None else _("the working-group meeting")
+
+
 def tell_promoted(
-    session: Session, meeting: Meeting, title: str, promoted: list[str], now: datetime
+    session: Session, meeting: Meeting, title: str | None, promoted: list[str], now: datetime
 ) -> None:
-    """A DM to each member a freed (or added) seat went to, through the ledger."""
+    """A DM to each member a freed (or added) seat went to, through the ledger, in their own
+    language: the click or the save that freed the seat was someone else's. `title`: the
+    topic's own (`own_title`); None names the meeting in the recipient's words."""
     for user in promoted:
+        with i18n.speaking(i18n.member_language(members.get(session, user))):
+            named = title if title is not None else _("the working-group meeting")
+            text = _(
+                "Good news: a seat opened up and it is yours. You're going to {title}. If you "
+                "can't make it after all, click \"Can't make it\" on the announcement."
+            ).format(title=escape(named))
         announcements.notify(
             session,
             f"promotion:{meeting.key}:{user}:{int(now.timestamp())}",
             announcements.WAITLIST_PROMOTION,
             user,
-            f"Good news: a seat opened up and it is yours. You're going to {title}. "
-            "If you can't make it after all, click \"Can't make it\" on the announcement.",
+            text,
             now,
             meeting=meeting.key,
         )
@@ -103,17 +121,15 @@ def record_click(
     with db.transaction(write=True) as session:
         meeting = meetings.by_key(session, meeting_key)
         if meeting is None or meeting.id is None:
-            return announcement_blocks.rsvp_refused("this meeting", "it no longer exists.")
+            return announcement_blocks.rsvp_refused("", announcement_blocks.GONE)
         topic = topics.by_id(session, meeting.topic_id)
-        title = topic.title if topic and not topic.tbd else "the working-group meeting"
+        title = title_of(topic)
         if meeting.cancelled_at is not None:
-            return announcement_blocks.rsvp_refused(title, "the meeting was cancelled.")
+            return announcement_blocks.rsvp_refused(title, announcement_blocks.CANCELLED)
         if now >= meeting.starts_at:
-            return announcement_blocks.rsvp_refused(
-                title, "the meeting has already started. Coordinators can update attendance."
-            )
+            return announcement_blocks.rsvp_refused(title, announcement_blocks.STARTED)
         outcome = rsvps.click(session, meeting, user, wanted, now, clicked_at)
-        tell_promoted(session, meeting, title, outcome.promoted, now)
+        tell_promoted(session, meeting, own_title(topic), outcome.promoted, now)
         if outcome.changed or outcome.promoted:
             for member in (user, *outcome.promoted):
                 reminder_plans.plan_meeting_member(
