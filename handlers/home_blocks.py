@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers import i18n
 from handlers.announcement_blocks import BUTTON_WORDS, rsvp_actions
 from handlers.blocks import (
     COMMAND,
@@ -43,9 +44,6 @@ MAX_MEETINGS = 5
 MAX_SESSIONS = 5
 SEARCH_WORDS_MAX = 500
 LABEL_MAX = 75
-
-LANGUAGES = {"en": "English", "es": "Español"}
-DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -168,7 +166,7 @@ def sessions_part(facts: HomeFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
 
 
 def language_option(code: str) -> dict[str, Any]:
-    return {"text": plain(LANGUAGES[code]), "value": code}
+    return {"text": plain(i18n.LANGUAGES[code]), "value": code}
 
 
 def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
@@ -186,12 +184,12 @@ def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
         toggle = button(
             REMINDERS, "Turn reminders on", "on", hint="Get reminder direct messages again"
         )
-    code = facts.language if facts.language in LANGUAGES else DEFAULT_LANGUAGE
+    code = facts.language if facts.language in i18n.LANGUAGES else i18n.DEFAULT
     chooser = {
         "type": "static_select",
         "action_id": LANGUAGE,
         "placeholder": plain("Choose a language"),
-        "options": [language_option(option) for option in LANGUAGES],
+        "options": [language_option(option) for option in i18n.LANGUAGES],
         "initial_option": language_option(code),
     }
     return [
@@ -199,7 +197,7 @@ def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
         {**section(reminders), "block_id": "home-reminders", "accessory": toggle},
         {
             **section(
-                f"*Language for my messages:* {LANGUAGES[code]}. "
+                f"*Language for my messages:* {i18n.LANGUAGES[code]}. "
                 "Messages use it wherever a translation exists."
             ),
             "block_id": "home-language",

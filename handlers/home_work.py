@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from handlers import agenda_work, coaching_work, commands, home_blocks, home_tool_blocks
+from handlers import agenda_work, coaching_work, commands, home_blocks, home_tool_blocks, i18n
 from handlers.blocks import Message
 from handlers.home_blocks import (
-    LANGUAGES,
     MAX_MEETINGS,
     MAX_SESSIONS,
     HomeFacts,
@@ -43,7 +42,10 @@ LISTED = 20  # meetings read for the Home: the next MAX_MEETINGS, and a count of
 def home_view(db: Database, settings: Settings, user: str, now: datetime) -> dict[str, Any]:
     with db.transaction() as session:
         facts = home_facts(session, settings, user, now)
-    return home_blocks.home_tab(facts, settings.timezone)
+        language = i18n.member_language(members.get(session, user))
+    # Published from the refresher's own thread, outside any request: say whose language it is.
+    with i18n.speaking(language):
+        return home_blocks.home_tab(facts, settings.timezone)
 
 
 def home_facts(session: Session, settings: Settings, user: str, now: datetime) -> HomeFacts:
@@ -100,7 +102,7 @@ def home_facts(session: Session, settings: Settings, user: str, now: datetime) -
         sessions=tuple(coaching_work.cards_of(session, sessions)),
         reminders_enabled=member is None or member.reminders_enabled,
         reminder_offsets=tuple(settings.reminder_offsets),
-        language=member.preferred_language if member else None,
+        language=i18n.member_language(member),  # their choice, else their Slack locale
         now=now,
         coordinator=tools,
     )
@@ -115,7 +117,7 @@ def set_reminders(db: Database, settings: Settings, user: str, wanted: str, now:
 
 
 def set_language(db: Database, user: str, language: str) -> bool:
-    if language not in LANGUAGES:
+    if language not in i18n.LANGUAGES:
         return False
     with db.transaction(write=True) as session:
         members.set_preferred_language(session, user, language)

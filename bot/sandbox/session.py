@@ -300,8 +300,9 @@ class SandboxSession:
     def wait(self, how: str) -> None:
         """The clock moves as the real bot's would: its jobs run at every moment something falls
         due on the way (and at each midnight, when the planners look ahead), not only at the end."""
+        now = self.clock.now()
         try:
-            target = self.clock.now() + parse_wait(how, self.clock.now(), self.zone)
+            target = now + parse_wait(how, now, self.zone)
         except ValueError as problem:
             self.say(f"({problem}; try: wait 1h, wait 2d, or wait until tomorrow 9:00)")
             return
