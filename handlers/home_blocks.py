@@ -147,7 +147,10 @@ def meetings_part(facts: HomeFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
         blocks += meeting_section(meeting, zone)
     if facts.more_meetings:
         blocks.append(
-            context(f"{facts.more_meetings} more later: `{COMMAND}` shows the next one any time.")
+            context(
+                f"Only the next {MAX_MEETINGS} meetings are shown here; "
+                f"{facts.more_meetings} more are scheduled after them."
+            )
         )
     return blocks
 

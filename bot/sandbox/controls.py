@@ -225,3 +225,31 @@ def person(known: dict[str, str], words: str) -> str:
         if wanted and wanted in name.casefold():
             return key
     raise ValueError(f"nobody called “{words.strip()}”; try one of: {', '.join(known.values())}")
+
+
+def before_click(element: dict[str, Any]) -> list[str]:
+    """What Slack shows a person between their click and the bot hearing of it."""
+    said = []
+    confirm = element.get("confirm")
+    if isinstance(confirm, dict):
+        words = (confirm.get("confirm") or {}).get("text", "Yes")
+        said.append(
+            f"(Slack asks first: {(confirm.get('title') or {}).get('text', '')} "
+            f"{(confirm.get('text') or {}).get('text', '')} You answer “{words}”.)"
+        )
+    if element.get("url"):
+        said.append(f"(your browser opens {element['url']})")
+    return said
+
+
+def click_fields(control: Control, chosen: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The parts of a block_actions payload that come from the element itself."""
+    element = control.element
+    return {
+        "value": element.get("value"),
+        "block_id": control.block_id,
+        "element_type": str(element.get("type")),
+        "label": (element.get("text") or {}).get("text"),
+        "chosen": chosen,
+        "action_ts": now.timestamp(),  # the bot orders one person's clicks by it
+    }

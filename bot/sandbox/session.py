@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.controls import Control, Controls, Form, chosen_state, typed_state
-from bot.sandbox.moments import SandboxClock, parse_wait, shown_time
+from bot.sandbox.controls import (
+    Control,
+    Controls,
+    Form,
+    before_click,
+    chosen_state,
+    click_fields,
+    typed_state,
+)
+from bot.sandbox.moments import SandboxClock, next_step, parse_wait, shown_time
 from bot.sandbox.screen import Screen
 from bot.sandbox.watch import COMMAND_CHANNEL, Watcher
 from handlers.home_refresh import HomeRefresher
@@ -18,7 +26,6 @@ from slack_standin import SlackStandIn
 from slack_standin.signed import SignedPoster
 
 MAX_STEPS = 1000  # a wait of years still ends
-STEP_MIN = timedelta(seconds=1)
 
 USAGE = """\
 Type what a person would type in Slack, or a sandbox command:
@@ -209,24 +216,10 @@ class SandboxSession:
 
     def send_action(self, control: Control, chosen: dict[str, Any]) -> None:
         element, surface = control.element, control.surface
-        confirm = element.get("confirm")
-        if isinstance(confirm, dict):
-            words = (confirm.get("confirm") or {}).get("text", "Yes")
-            self.say(
-                f"(Slack asks first: {(confirm.get('title') or {}).get('text', '')} "
-                f"{(confirm.get('text') or {}).get('text', '')} You answer “{words}”.)"
-            )
-        if element.get("url"):
-            self.say(f"(your browser opens {element['url']})")
+        for said in before_click(element):
+            self.say(said)
         key = uuid.uuid4().hex
-        click: dict[str, Any] = {
-            "value": element.get("value"),
-            "block_id": control.block_id,
-            "element_type": str(element.get("type")),
-            "label": (element.get("text") or {}).get("text"),
-            "chosen": chosen,
-            "action_ts": self.clock.now().timestamp(),  # the bot orders clicks by it
-        }
+        click = click_fields(control, chosen, self.clock.now())
         if surface.kind == "home":
             click["view"] = self.slack.home_view(self.user)
         elif surface.kind == "modal":
@@ -307,7 +300,7 @@ class SandboxSession:
             self.say(f"({problem}; try: wait 1h, wait 2d, or wait until tomorrow 9:00)")
             return
         for _ in range(MAX_STEPS):
-            step = self.next_step(target)
+            step = next_step(self.clock.now(), target, self.next_due(), self.zone)
             if step is None:
                 break
             self.clock.advance(step - self.clock.now())
@@ -321,14 +314,3 @@ class SandboxSession:
         mark = self.watch.mark()
         self.watch.settle(mark, expect=False)  # the clock's jobs run at its end
         self.watch.show(mark, self.user)
-
-    def next_step(self, target: datetime) -> datetime | None:
-        now = self.clock.now()
-        local = now.astimezone(self.zone)
-        midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 0), self.zone)
-        due = self.next_due()
-        # A row already due that the last run did not send waits for something else (a 429's
-        # Retry-After, a lease): it is not a reason to stand still.
-        soon = [moment for moment in (due, midnight) if moment and now + STEP_MIN < moment]
-        step = min(soon, default=None)
-        return step if step is not None and step < target else None
