@@ -275,12 +275,12 @@ def anything_due(session: Session, now: datetime) -> bool:
     return due is not None
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the earliest waiting row falls due: the sandbox moves its clock from one to the next."""
+def next_due(session: Session, after: datetime) -> datetime | None:
+    """When the first row waiting beyond `after` falls due (the sandbox's clock stops there)."""
     return session.exec(
-        select(func.min(Delivery.next_attempt_at)).where(
-            col(Delivery.state) == DeliveryState.PENDING.value
-        )
+        select(func.min(Delivery.next_attempt_at))
+        .where(col(Delivery.state) == DeliveryState.PENDING.value)
+        .where(col(Delivery.next_attempt_at) > after)
     ).first()
 
 

@@ -77,8 +77,8 @@ def next_step(
     """Where a `wait` stops on its way to `target`: when the next ledger row falls due, or at
     midnight, when the real bot's planners would have looked ahead; None once none is left."""
     midnight = datetime.combine(now.astimezone(zone).date() + timedelta(days=1), time(0, 0), zone)
-    # A row already due that the last run did not send waits for something else (a 429's
-    # Retry-After, a lease): it is not a reason to stand still.
-    soon = [moment for moment in (due, midnight) if moment and now + STEP_MIN < moment]
+    # `due` is the first row due after STEP_MIN from now: one already due that the last run did
+    # not send waits for something else (a 429's Retry-After, a lease), not for the clock.
+    soon = [moment for moment in (due, midnight) if moment and now < moment]
     step = min(soon, default=None)
     return step if step is not None and step < target else None

@@ -18,7 +18,7 @@ from bot.sandbox.controls import (
     click_fields,
     typed_state,
 )
-from bot.sandbox.moments import SandboxClock, next_step, parse_wait, shown_time
+from bot.sandbox.moments import STEP_MIN, SandboxClock, next_step, parse_wait, shown_time
 from bot.sandbox.screen import Screen
 from bot.sandbox.watch import COMMAND_CHANNEL, Watcher
 from handlers.home_refresh import HomeRefresher
@@ -52,7 +52,7 @@ class SandboxSession:
         self,
         *,
         run_jobs: Callable[[], None],
-        next_due: Callable[[], datetime | None],
+        next_due: Callable[[datetime], datetime | None],
         poster: SignedPoster,
         slack: SlackStandIn,
         clock: SandboxClock,
@@ -300,10 +300,11 @@ class SandboxSession:
             self.say(f"({problem}; try: wait 1h, wait 2d, or wait until tomorrow 9:00)")
             return
         for _ in range(MAX_STEPS):
-            step = next_step(self.clock.now(), target, self.next_due(), self.zone)
+            now = self.clock.now()
+            step = next_step(now, target, self.next_due(now + STEP_MIN), self.zone)
             if step is None:
                 break
-            self.clock.advance(step - self.clock.now())
+            self.clock.advance(max(step - self.clock.now(), timedelta()))
             mark = self.watch.mark()
             self.run_jobs()
             if self.watch.mark() != mark:

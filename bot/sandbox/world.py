@@ -84,7 +84,7 @@ def run_sandbox(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
         threading.Thread(target=server.run, name="sandbox-http", daemon=True).start()
         session = SandboxSession(
             run_jobs=lambda: run_jobs(db, settings, dispatcher, clock),
-            next_due=lambda: next_due(db),
+            next_due=lambda after: next_due(db, after),
             poster=SignedPoster(
                 f"http://127.0.0.1:{port}{EVENTS_PATH}", settings.signing_secret.value
             ),
@@ -131,6 +131,6 @@ def run_jobs(db: Database, settings: Settings, dispatcher: Dispatcher, clock: Sa
     dispatcher.run_once()
 
 
-def next_due(db: Database) -> datetime | None:
+def next_due(db: Database, after: datetime) -> datetime | None:
     with db.transaction() as session:
-        return deliveries.next_due(session)
+        return deliveries.next_due(session, after)

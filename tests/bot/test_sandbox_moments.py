@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.sandbox.moments import SandboxClock, parse_moment, parse_wait, shown_time
+from bot.sandbox.moments import SandboxClock, next_step, parse_moment, parse_wait, shown_time
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
@@ -51,3 +51,13 @@ def test_the_clock_starts_where_told_runs_and_moves() -> None:
     assert clock.now() > first
     clock.advance(timedelta(days=2))
     assert shown_time(clock.now(), CHICAGO) == "Wednesday November 25, 2026 09:00 CST"
+
+
+def test_a_wait_stops_when_something_falls_due_and_at_each_midnight() -> None:
+    far = NOW + timedelta(days=3)
+    due = NOW + timedelta(hours=1)
+    assert next_step(NOW, far, due, CHICAGO) == due
+    midnight = datetime(2026, 11, 24, 0, 0, tzinfo=CHICAGO)
+    assert next_step(NOW, far, None, CHICAGO) == midnight
+    assert next_step(NOW, far, NOW + timedelta(days=2), CHICAGO) == midnight
+    assert next_step(NOW, NOW + timedelta(minutes=30), due, CHICAGO) is None  # the end is sooner
