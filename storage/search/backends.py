@@ -1,21 +1,24 @@
 """The two full-text engines, asked the same questions in their own languages.
 
-SQLite: an FTS5 table with the porter stemmer, ranked by bm25 with column weights. PostgreSQL:
-a tsvector table with a GIN index, weighted A-D, ranked by ts_rank_cd. Each builds its query from
-folded words only (see storage.search.words), every word quoted, so no text is ever syntax.
+SQLite: an FTS5 table with the porter stemmer, relevance by bm25 with column weights.
+PostgreSQL: a tsvector table with a GIN index, weighted A-D, relevance by ts_rank_cd normalised by
+length (bm25 weighs a word in a short record more, too). Each builds its query from folded words
+only (see storage.search.words), every word quoted, so no text is ever syntax.
 
-Ranking, the same on both: text relevance (title > topics > summary > contributing community),
-multiplied by a boost for this month's topic (its title or a keyword among the resource's topics)
-and one for resources added or confirmed lately; ties go to the resource key, so the two back
-ends agree on the order of equals.
+Both rank a bounded set: the newest MAX_RANKED matches. Scoring every match of a word found in
+most of 100,000 resources would cost far more than the answer is worth (ranking by relevance
+among that many says little); a library of a few hundred resources is always ranked whole.
+Unfinished words are not prefix queries here: the engine completes them to known words first
+(both back ends then agree on what a prefix means, and FTS5 prefix scans are slow).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -23,25 +26,22 @@ from sqlmodel import Session
 from storage.models import UTCDateTime
 from storage.search.words import Term
 
+MAX_RANKED = 500
 # Column weights, title first. bm25 multiplies each column's score; ts_rank_cd takes {D,C,B,A}.
 TITLE, TOPICS, SUMMARY, COMMUNITY = 10.0, 4.0, 2.0, 1.0
-MONTH_BOOST = 0.3  # this month's topic: +30 %
-RECENT_BOOST = 0.2  # added or confirmed lately: +20 %
+# ts_rank_cd's normalization 1 divides by 1 + log(document length).
+LENGTH_NORMALIZED = 1
 
 
 @dataclass(frozen=True)
-class Ranking:
-    """What the boosts look for besides the words."""
+class Candidate:
+    """A matching resource, with what the engine's boosts look at."""
 
-    month_names: tuple[tuple[str, ...], ...]  # this month's topic title and keywords, folded
-    recent_since: datetime
-
-
-@dataclass(frozen=True)
-class Page:
-    ids: tuple[int, ...]  # best first
-    scores: tuple[float, ...]
-    total: int
+    id: int
+    key: str
+    relevance: float  # higher is better; comparable within one back end's answer
+    topics: tuple[str, ...]
+    recent: bool  # added or confirmed since the `since` asked about
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,9 @@ class PracticeMatch:
 
 
 class Backend(Protocol):
-    def ranked(
-        self,
-        session: Session,
-        terms: Sequence[Term],
-        *,
-        every: bool,
-        ranking: Ranking,
-        limit: int,
-        offset: int,
-    ) -> Page: ...
+    def candidates(
+        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+    ) -> list[Candidate]: ...
 
     def finds_anything(self, session: Session, term: Term) -> bool: ...
 
@@ -75,23 +68,11 @@ def for_session(session: Session) -> Backend:
 
 
 class SQLite:
-    def ranked(
-        self,
-        session: Session,
-        terms: Sequence[Term],
-        *,
-        every: bool,
-        ranking: Ranking,
-        limit: int,
-        offset: int,
-    ) -> Page:
-        month = _fts5_any(ranking.month_names, column="topics")
-        month_boost = (
-            "(r.id IN (SELECT rowid FROM resource_search WHERE resource_search MATCH :month))"
-            if month
-            else "0"
-        )
-        # bm25() cannot sit beside a window function: rank first, count and boost after.
+    def candidates(
+        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+    ) -> list[Candidate]:
+        # FTS5 hands rows over newest first cheaply (ORDER BY rowid DESC), computing bm25 only
+        # for the rows kept.
         statement = text(
             f"""
             WITH matched AS MATERIALIZED (
@@ -99,29 +80,16 @@ class SQLite:
                        -bm25(resource_search, {TITLE}, {TOPICS}, {SUMMARY}, {COMMUNITY})
                        AS relevance
                 FROM resource_search WHERE resource_search MATCH :query
+                ORDER BY rowid DESC LIMIT {MAX_RANKED}
             )
-            SELECT r.id AS id,
-                   m.relevance
-                   * (1.0 + {MONTH_BOOST} * {month_boost}
-                          + {RECENT_BOOST} * (max(r.added_at, coalesce(r.confirmed_at, r.added_at))
-                                              >= :since))
-                   AS score,
-                   count(*) OVER () AS total
+            SELECT m.id, r.key, m.relevance, r.topics,
+                   max(r.added_at, coalesce(r.confirmed_at, r.added_at)) >= :since AS recent
             FROM matched AS m JOIN resources AS r ON r.id = m.id
             WHERE r.retired_at IS NULL
-            ORDER BY score DESC, r.key
-            LIMIT :limit OFFSET :offset
             """
         ).bindparams(bindparam("since", type_=UTCDateTime()))
-        values = {
-            "query": _fts5(terms, every=every),
-            "since": ranking.recent_since,
-            "limit": limit,
-            "offset": offset,
-        }
-        if month:
-            values["month"] = month
-        return _page(session.execute(statement, values).all())
+        rows = session.execute(statement, {"query": _fts5(terms, every=every), "since": since})
+        return [_candidate(row, json.loads(row.topics)) for row in rows]
 
     def finds_anything(self, session: Session, term: Term) -> bool:
         statement = text("SELECT 1 FROM resource_search WHERE resource_search MATCH :q LIMIT 1")
@@ -137,48 +105,36 @@ class SQLite:
 
 
 class PostgreSQL:
-    def ranked(
-        self,
-        session: Session,
-        terms: Sequence[Term],
-        *,
-        every: bool,
-        ranking: Ranking,
-        limit: int,
-        offset: int,
-    ) -> Page:
-        month = _tsquery_any(ranking.month_names, weight="B")
-        month_boost = "(s.document @@ to_tsquery('english', :month))::int" if month else "0"
+    def candidates(
+        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+    ) -> list[Candidate]:
         weights = f"'{{{COMMUNITY / TITLE}, {SUMMARY / TITLE}, {TOPICS / TITLE}, 1.0}}'"
+        # One table, newest first: the planner walks the key backwards when the words are
+        # common, or takes the GIN index when they are rare; ts_rank_cd only for the rows kept.
         statement = text(
             f"""
-            SELECT r.id AS id,
-                   ts_rank_cd({weights}, s.document, q.query)
-                   * (1.0 + {MONTH_BOOST} * {month_boost}
-                          + {RECENT_BOOST}
-                            * (greatest(r.added_at, r.confirmed_at) >= :since)::int)
-                   AS score,
-                   count(*) OVER () AS total
-            FROM to_tsquery('english', :query) AS q (query),
-                 resource_search AS s JOIN resources AS r ON r.id = s.resource_id
-            WHERE s.document @@ q.query AND r.retired_at IS NULL
-            ORDER BY score DESC, r.key
-            LIMIT :limit OFFSET :offset
+            SELECT resource_id AS id, key, topics, freshest >= :since AS recent,
+                   ts_rank_cd({weights}, document, to_tsquery('english', :query),
+                              {LENGTH_NORMALIZED}) AS relevance
+            FROM resource_search
+            WHERE document @@ to_tsquery('english', :query)
+            ORDER BY resource_id DESC LIMIT {MAX_RANKED}
             """
         ).bindparams(bindparam("since", type_=UTCDateTime()))
-        values = {
-            "query": _tsquery(terms, every=every),
-            "since": ranking.recent_since,
-            "limit": limit,
-            "offset": offset,
-        }
-        if month:
-            values["month"] = month
-        return _page(session.execute(statement, values).all())
+        rows = session.execute(statement, {"query": _tsquery(terms, every=every), "since": since})
+        return [_candidate(row, row.topics) for row in rows]
 
     def finds_anything(self, session: Session, term: Term) -> bool:
+        # Planned as if all matches were wanted (the GIN index for a rare word, where LIMIT 1
+        # alone would pick a scan of the whole table), read lazily so one match is enough.
         statement = text(
-            "SELECT 1 FROM resource_search WHERE document @@ to_tsquery('english', :q) LIMIT 1"
+            """
+            WITH matched AS MATERIALIZED (
+                SELECT resource_id FROM resource_search
+                WHERE document @@ to_tsquery('english', :q)
+            )
+            SELECT 1 FROM matched LIMIT 1
+            """
         )
         return session.execute(statement, {"q": _tsquery_term(term)}).first() is not None
 
@@ -195,12 +151,23 @@ class PostgreSQL:
         return [PracticeMatch(kind, int(owner_id), practice) for kind, owner_id, practice in rows]
 
 
-def _page(rows: Sequence[object]) -> Page:
-    return Page(
-        ids=tuple(row.id for row in rows),  # type: ignore[attr-defined]
-        scores=tuple(float(row.score) for row in rows),  # type: ignore[attr-defined]
-        total=int(rows[0].total) if rows else 0,  # type: ignore[attr-defined]
+def _candidate(row: Any, topics: Sequence[str]) -> Candidate:
+    return Candidate(
+        id=int(row.id),
+        key=row.key,
+        relevance=float(row.relevance),
+        topics=tuple(topics),
+        recent=bool(row.recent),
     )
+
+
+def _ways(term: Term) -> list[tuple[tuple[str, ...], bool]]:
+    """The words (and whether as a phrase) any of which satisfies `term`."""
+    return [
+        (term.words, term.phrase),
+        *(((word,), False) for word in term.completions),
+        *((alternative.words, False) for alternative in term.also),
+    ]
 
 
 # FTS5 query text: every word in double quotes (a string, never an operator); the words hold
@@ -212,20 +179,17 @@ def _fts5(terms: Sequence[Term], *, every: bool) -> str:
 
 
 def _fts5_term(term: Term) -> str:
-    ways = [_fts5_words(term.words)]
-    if term.prefix:
-        ways.append(f"{_fts5_words(term.words)}*")
-    ways += [_fts5_words(alternative.words) for alternative in term.also]
-    return f"({' OR '.join(ways)})"
+    return f"({' OR '.join(_fts5_words(words, phrase) for words, phrase in _ways(term))})"
 
 
-def _fts5_words(words: tuple[str, ...]) -> str:
-    return '"' + " ".join(words).replace('"', '""') + '"'
+def _fts5_words(words: tuple[str, ...], phrase: bool) -> str:
+    if phrase:
+        return _fts5_quoted(" ".join(words))
+    return f"({' AND '.join(_fts5_quoted(word) for word in words)})"
 
 
-def _fts5_any(phrases: tuple[tuple[str, ...], ...], *, column: str) -> str:
-    ways = [_fts5_words(words) for words in phrases if words]
-    return f"{{{column}}} : ({' OR '.join(ways)})" if ways else ""
+def _fts5_quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
 
 
 # tsquery text: every word in single quotes (a lexeme, never an operator), phrases joined by <->
@@ -237,22 +201,13 @@ def _tsquery(terms: Sequence[Term], *, every: bool) -> str:
 
 
 def _tsquery_term(term: Term) -> str:
-    ways = [_tsquery_words(term.words)]
-    if term.prefix:
-        ways.append(_tsquery_words(term.words, suffix=":*"))
-    ways += [_tsquery_words(alternative.words) for alternative in term.also]
-    return f"({' | '.join(ways)})"
+    return f"({' | '.join(_tsquery_words(words, phrase) for words, phrase in _ways(term))})"
 
 
-def _tsquery_words(words: tuple[str, ...], suffix: str = "") -> str:
+def _tsquery_words(words: tuple[str, ...], phrase: bool) -> str:
     # The words are letters and digits; escaping anyway costs nothing if that ever changes.
-    quoted = [f"'{_tsquery_escaped(word)}'{suffix}" for word in words]
-    return f"({' <-> '.join(quoted)})" if len(quoted) > 1 else quoted[0]
-
-
-def _tsquery_any(phrases: tuple[tuple[str, ...], ...], *, weight: str) -> str:
-    ways = [_tsquery_words(words, suffix=f":{weight}") for words in phrases if words]
-    return " | ".join(ways)
+    quoted = [f"'{_tsquery_escaped(word)}'" for word in words]
+    return f"({(' <-> ' if phrase else ' & ').join(quoted)})"
 
 
 def _tsquery_escaped(word: str) -> str:

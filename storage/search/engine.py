@@ -10,20 +10,31 @@ all, the topics nearest the words are suggested instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from storage.models import Community, PeerVolunteer, Resource, Topic
 from storage.search import backends, lexicon
-from storage.search.backends import Backend, Page, PracticeMatch, Ranking
+from storage.search.backends import Backend, Candidate, PracticeMatch
 from storage.search.lexicon import Lexicon
-from storage.search.words import MAX_QUERY_CHARS, Term, cleaned, folded_words, terms, with_word
+from storage.search.words import (
+    MAX_QUERY_CHARS,
+    PREFIX_FROM,
+    Term,
+    cleaned,
+    folded_words,
+    terms,
+    with_word,
+)
 
 RECENT = timedelta(days=90)  # added or confirmed within this: "recent"
+MONTH_BOOST = 0.3  # about this month's topic: +30 %
+RECENT_BOOST = 0.2  # added or confirmed lately: +20 %
 MAX_PEERS = 5
 MAX_VOLUNTEERS = 5
 MAX_PAGE = 50
@@ -74,64 +85,109 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     words = cleaned(text)
     known = lexicon.current(session)
     backend = backends.for_session(session)
-    wanted = terms(words, known.synonyms, known.longest_synonym)
-    ranking = _ranking(known, today)
-    limit, offset = max(0, min(limit, MAX_PAGE)), max(0, offset)
+    wanted = _completed(session, known, terms(words, known.synonyms, known.longest_synonym))
+    month = _month_names(known, today)
+    since = datetime.combine(today - RECENT, time(), tzinfo=UTC)
 
-    def search(these: Sequence[Term], *, every: bool) -> Page:
-        return backend.ranked(
-            session, these, every=every, ranking=ranking, limit=limit, offset=offset
-        )
+    def ranked(these: Sequence[Term], *, every: bool) -> list[Ranked]:
+        return _ranked(backend.candidates(session, these, every=every, since=since), month)
 
-    page = search(wanted, every=True) if wanted else Page((), (), 0)
+    found = ranked(wanted, every=True) if wanted else []
     did_you_mean = None
-    if wanted and not page.total:
-        corrected = _corrected(session, backend, known, wanted)
+    if wanted and not found:
+        checked = _checked(session, backend, known, wanted)
+        corrected = tuple(term for term, _ in checked)
         if corrected != wanted:
-            page = search(corrected, every=True)
-            if not page.total and len(corrected) > 1:
-                page = search(corrected, every=False)
-            if page.total:
-                wanted, did_you_mean = corrected, _respelled(words, wanted, corrected)
-        if not page.total and len(wanted) > 1:
-            page = search(wanted, every=False)
+            found = ranked(corrected, every=True)
+        # Any word may match only when most words find something on their own: "human
+        # relations commission" is not a question about "human" resources.
+        finding = sum(finds for _, finds in checked)
+        if not found and len(corrected) > 1 and 2 * finding >= len(corrected):
+            found = ranked(corrected, every=False)
+        if found and corrected != wanted:
+            did_you_mean = _respelled(words, wanted, corrected)
+            wanted = corrected
+    page = found[max(0, offset) : max(0, offset) + max(0, min(limit, MAX_PAGE))]
     practices = backend.practices(session, wanted) if wanted else []
     return Found(
         words=words,
         hits=_hits(session, page),
-        total=page.total,
+        total=len(found),
         did_you_mean=did_you_mean,
         synonyms_used=tuple(
             (term.shown, alternative.shown) for term in wanted for alternative in term.also
         ),
         peers=_peers(session, practices),
         volunteers=_volunteers(session, practices),
-        closest_topics=() if page.total else _closest_topics(session, known, words),
+        closest_topics=() if found else _closest_topics(session, known, words),
     )
 
 
-def _ranking(known: Lexicon, today: date) -> Ranking:
+@dataclass(frozen=True)
+class Ranked:
+    id: int
+    score: float
+
+
+def _ranked(candidates: Sequence[Candidate], month: Sequence[str]) -> list[Ranked]:
+    """Best first: relevance, raised for this month's topic and for recent resources; equals
+    in key order, the same on both back ends."""
+
+    def score(candidate: Candidate) -> float:
+        boost = MONTH_BOOST if _about(candidate.topics, month) else 0.0
+        boost += RECENT_BOOST if candidate.recent else 0.0
+        return candidate.relevance * (1.0 + boost)
+
+    scored = sorted(((score(c), c.key, c.id) for c in candidates), key=lambda s: (-s[0], s[1]))
+    return [Ranked(id=candidate_id, score=value) for value, _, candidate_id in scored]
+
+
+def _about(tags: Sequence[str], month: Sequence[str]) -> bool:
+    """Whether a tag names the month's topic: its title or a keyword, in so many words."""
+    return any(name in _spaced(tag) for tag in tags for name in month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spaced(text: str) -> str:
+    # Tags repeat across resources ("hiring", "language access"): fold each once.
+    return f" {' '.join(folded_words(text))} "
+
+
+def _month_names(known: Lexicon, today: date) -> tuple[str, ...]:
     topic = known.month_topic(today.strftime("%Y-%m"))
-    names = tuple(tuple(folded_words(name)) for name in topic.names) if topic else ()
-    since = datetime.combine(today - RECENT, time(), tzinfo=UTC)
-    return Ranking(month_names=tuple(words for words in names if words), recent_since=since)
+    names = (_spaced(name) for name in topic.names) if topic else ()
+    return tuple(name for name in names if name.strip())
 
 
-def _corrected(
+def _completed(session: Session, known: Lexicon, wanted: tuple[Term, ...]) -> tuple[Term, ...]:
+    """Unfinished words completed to the known words they begin ("facilit" -> facilitation)."""
+    if not any(term.loose and len(term.words[0]) >= PREFIX_FROM for term in wanted):
+        return wanted
+    vocabulary = known.vocabulary(session)
+    return tuple(
+        replace(term, completions=vocabulary.completions(term.words[0])) if term.loose else term
+        for term in wanted
+    )
+
+
+def _checked(
     session: Session, backend: Backend, known: Lexicon, wanted: tuple[Term, ...]
-) -> tuple[Term, ...]:
-    """`wanted` with each loose word that finds nothing replaced by the known word nearest it."""
-    corrected = []
+) -> list[tuple[Term, bool]]:
+    """Each term, corrected when it finds nothing and a known word near it does; and whether
+    it finds anything now."""
+    checked = []
     for term in wanted:
-        if term.phrase or term.also or backend.finds_anything(session, term):
-            corrected.append(term)
+        if backend.finds_anything(session, term):
+            checked.append((term, True))
             continue
-        word = known.vocabulary(session).correction(term.words[0])
+        word = known.vocabulary(session).correction(term.words[0]) if term.loose else None
         better = with_word(term, word, known.synonyms) if word else None
         # The vocabulary also holds words only topics use: a correction must find something.
-        found = better is not None and backend.finds_anything(session, better)
-        corrected.append(better if better is not None and found else term)
-    return tuple(corrected)
+        if better is not None and backend.finds_anything(session, better):
+            checked.append((better, True))
+        else:
+            checked.append((term, False))
+    return checked
 
 
 def _respelled(words: str, wanted: Sequence[Term], corrected: Sequence[Term]) -> str:
@@ -143,19 +199,19 @@ def _respelled(words: str, wanted: Sequence[Term], corrected: Sequence[Term]) ->
     return respelled
 
 
-def _hits(session: Session, page: Page) -> tuple[Hit, ...]:
-    if not page.ids:
+def _hits(session: Session, page: Sequence[Ranked]) -> tuple[Hit, ...]:
+    if not page:
         return ()
     rows = session.exec(
         select(Resource, Community)
         .join(Community, col(Resource.community_id) == col(Community.id), isouter=True)
-        .where(col(Resource.id).in_(page.ids))
+        .where(col(Resource.id).in_([ranked.id for ranked in page]))
     ).all()
     by_id = {resource.id: (resource, community) for resource, community in rows}
     return tuple(
-        Hit(resource=by_id[i][0], community=by_id[i][1], score=score)
-        for i, score in zip(page.ids, page.scores, strict=True)
-        if i in by_id
+        Hit(resource=by_id[ranked.id][0], community=by_id[ranked.id][1], score=ranked.score)
+        for ranked in page
+        if ranked.id in by_id
     )
 
 

@@ -8,6 +8,10 @@ vocabulary, the costly part, is built the first time a lookup needs to correct a
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
+import json
 import threading
 import weakref
 from collections import Counter
@@ -16,15 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine
+from sqlalchemy import Engine, String, cast
 from sqlmodel import Session, col, select
 
 from storage.models import Community, Resource, SearchStamp, Synonym, Topic
-from storage.search.words import STOP_WORDS, Alternative, folded_words
+from storage.search.words import (
+    PREFIX_FROM,
+    STOP_WORDS,
+    Alternative,
+    folded_words,
+    word_counts,
+)
 
+MAX_COMPLETIONS = 5  # an unfinished word stands for at most this many known words
 CORRECTION_FROM = 4  # shorter words are too ambiguous to correct ("hr" is not a typo of "hi")
 CORRECTION_SCORE = 80  # rapidfuzz ratio: "procurment" -> "procurement" is 95
-CLOSE_TOPIC_SCORE = 60  # rapidfuzz token_set_ratio of the words and a topic's title or keyword
+CLOSE_TOPIC_SCORE = 70  # rapidfuzz token_set_ratio of the words and a topic's title or keyword
 MAX_CLOSE_TOPICS = 3
 
 
@@ -36,18 +47,31 @@ class TopicWords:
 
 
 class Vocabulary:
-    """Every word a lookup can find, most frequent first, for correcting typos."""
+    """Every word a lookup can find, with how often it occurs: for finishing and correcting."""
 
     def __init__(self, counts: Counter[str]) -> None:
-        self.words = frozenset(counts)
-        ordered = sorted(counts, key=lambda word: (-counts[word], word))
+        self._counts = counts
+        self._sorted = sorted(counts)
         self._by_length: dict[int, list[str]] = {}
-        for word in ordered:
+        for word in sorted(counts, key=lambda word: (-counts[word], word)):
             self._by_length.setdefault(len(word), []).append(word)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._counts
+
+    def completions(self, start: str) -> tuple[str, ...]:
+        """The most frequent known words that begin with `start` (an unfinished word)."""
+        if len(start) < PREFIX_FROM or start in self._counts:
+            return ()
+        first = bisect.bisect_left(self._sorted, start)
+        found = itertools.takewhile(
+            lambda word: word.startswith(start), itertools.islice(self._sorted, first, None)
+        )
+        return tuple(heapq.nsmallest(MAX_COMPLETIONS, found, key=self._commonest_first))
 
     def correction(self, word: str) -> str | None:
         """The known word `word` was most likely meant to be, or None if it is fine or hopeless."""
-        if len(word) < CORRECTION_FROM or word in self.words or not word.isalpha():
+        if len(word) < CORRECTION_FROM or word in self._counts or not word.isalpha():
             return None
         # A typo rarely changes a word's length by more than two letters.
         candidates = [
@@ -59,6 +83,9 @@ class Vocabulary:
             word, candidates, scorer=fuzz.ratio, score_cutoff=CORRECTION_SCORE
         )
         return best[0] if best else None
+
+    def _commonest_first(self, word: str) -> tuple[int, str]:
+        return -self._counts[word], word
 
 
 @dataclass
@@ -168,23 +195,23 @@ def _searchable(words: tuple[str, ...]) -> bool:
 
 
 def _word_counts(session: Session) -> Counter[str]:
-    counts: Counter[str] = Counter()
-
-    def add(texts: Iterable[str]) -> None:
-        for text in texts:
-            counts.update(w for w in folded_words(text) if len(w) > 2 and w not in STOP_WORDS)
-
-    resources = session.exec(
-        select(Resource.title, Resource.summary, Resource.topics).where(
+    texts: list[str] = []
+    resources = session.execute(
+        select(Resource.title, Resource.summary, cast(Resource.topics, String)).where(
             col(Resource.retired_at).is_(None)
         )
     )
     for title, summary, tags in resources:
-        add((title, summary, *tags))
+        texts += (title, summary, _json_text(tags))
     for name, practices in session.exec(select(Community.name, Community.practices)):
-        add((name, *practices))
+        texts += (name, *practices)
     for row in session.exec(select(Topic).where(col(Topic.tbd).is_(False))):
-        add((row.title, row.summary, *row.keywords))
+        texts += (row.title, row.summary, *row.keywords)
     for term, means in session.exec(select(Synonym.term, Synonym.means)):
-        add((term, *means))
-    return counts
+        texts += (term, *means)
+    return word_counts(texts)
+
+
+def _json_text(value: str) -> str:
+    # The list's JSON as stored: its words read the same, unless non-ASCII was escaped.
+    return " ".join(json.loads(value)) if "\\u" in value else value

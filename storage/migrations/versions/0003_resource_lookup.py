@@ -170,8 +170,12 @@ POSTGRESQL_STATEMENTS = [
                      ), 'B')
                   || setweight(search_words(summary), 'C')
                   || setweight(search_words(community), 'D') $$""",
+    # Beside the document, what ranking reads, so a lookup never joins the resources table.
     """CREATE TABLE resource_search (
         resource_id integer PRIMARY KEY REFERENCES resources (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        topics json NOT NULL,
+        freshest timestamptz NOT NULL,
         document tsvector NOT NULL
     )""",
     "CREATE INDEX ix_resource_search_document ON resource_search USING gin (document)",
@@ -199,8 +203,9 @@ POSTGRESQL_STATEMENTS = [
     """CREATE FUNCTION resources_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             DELETE FROM resource_search AS s USING changed AS c WHERE s.resource_id = c.id;
-            INSERT INTO resource_search (resource_id, document)
-            SELECT c.id, resource_search_document(c.title, c.topics, c.summary, m.name)
+            INSERT INTO resource_search (resource_id, key, topics, freshest, document)
+            SELECT c.id, c.key, c.topics, greatest(c.added_at, c.confirmed_at),
+                   resource_search_document(c.title, c.topics, c.summary, m.name)
             FROM changed AS c LEFT JOIN communities AS m ON m.id = c.community_id
             WHERE c.retired_at IS NULL;
             PERFORM search_touch();
@@ -281,8 +286,9 @@ POSTGRESQL_STATEMENTS = [
         for table in ("topics", "synonyms")
     ),
     # What an existing database already holds.
-    """INSERT INTO resource_search (resource_id, document)
-        SELECT r.id, resource_search_document(r.title, r.topics, r.summary, m.name)
+    """INSERT INTO resource_search (resource_id, key, topics, freshest, document)
+        SELECT r.id, r.key, r.topics, greatest(r.added_at, r.confirmed_at),
+               resource_search_document(r.title, r.topics, r.summary, m.name)
         FROM resources AS r LEFT JOIN communities AS m ON m.id = r.community_id
         WHERE r.retired_at IS NULL""",
     """INSERT INTO practice_search (kind, owner_id, practice, document)
