@@ -20,6 +20,7 @@ from handlers import (
     resource_curation_work,
 )
 from handlers.blocks import Message
+from handlers.i18n import N_, _
 from handlers.resource_curation_blocks import ADD, SUGGEST
 from handlers.resource_curation_forms import FormPurpose
 from storage import meetings, resources, rsvps, topics
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 SUBCOMMANDS = ("help", "calendar", "coaching", "agenda", "reminders", "suggest")
+POSTING_AGENDAS = N_("posting an agenda")
 Clock = Callable[[], datetime]
 
 
@@ -87,7 +89,7 @@ def answer_dei_topic(
 
 def answer_without_lookup(request: DeiTopicRequest, user: str, settings: Settings) -> Message:
     if request.subcommand == "agenda":
-        return blocks.coordinators_only("posting an agenda", settings.coordinators)
+        return blocks.coordinators_only(_(POSTING_AGENDAS), settings.coordinators)
     return blocks.help_message(settings.coordinators)
 
 
@@ -137,7 +139,7 @@ def this_months_topic(db: Database, settings: Settings, user: str, now: datetime
         for resource, community in found
     ]
     return blocks.this_months_topic(
-        month_label=local_now.strftime("%B %Y"),
+        month_label=announcement_blocks.month_words(month),
         topic_title=topic.title if topic and not topic.tbd else None,
         topic_summary=topic.summary if topic else "",
         meeting=facts,
@@ -153,7 +155,7 @@ def topic_calendar(db: Database, settings: Settings, now: datetime) -> Message:
     months = [
         blocks.CalendarMonth(
             month=topic.month,
-            label=datetime.strptime(topic.month, "%Y-%m").strftime("%B %Y"),
+            label=announcement_blocks.month_words(topic.month),
             title=None if topic.tbd else topic.title,
         )
         for topic in rows

@@ -15,7 +15,8 @@ from typing import Any
 
 from handlers.blocks import COMMAND, Message, context, escape, section, truncate
 from handlers.coaching_blocks import TEXT_MAX, button
-from handlers.resource_curation_blocks import resource_tools, suggest_button, titled
+from handlers.i18n import _, ngettext
+from handlers.resource_curation_blocks import kind_words, resource_tools, suggest_button, titled
 
 MORE_RESULTS = "lookup_more_results"
 VOLUNTEER = "lookup_volunteer"
@@ -107,8 +108,9 @@ def user_mentions(users: tuple[str, ...]) -> list[str]:
 def result_lines(card: ResultCard) -> tuple[str, str]:
     """Mrkdwn and plain text of one result: title (a link when it has an address), kind,
     topics, a one-line summary and the community that contributed it."""
-    first = f"{titled(card.title, card.url)} · _{escape(truncate(card.kind, 40))}_"
-    plain = f"{escape(truncate(card.title, 150))} ({escape(truncate(card.kind, 40))})"
+    kind = escape(truncate(kind_words(card.kind), 40))
+    first = f"{titled(card.title, card.url)} · _{kind}_"
+    plain = f"{escape(truncate(card.title, 150))} ({kind})"
     lines = [first]
     if card.summary:
         summary = escape(one_line(card.summary, 200))
@@ -116,11 +118,13 @@ def result_lines(card: ResultCard) -> tuple[str, str]:
         plain += f": {summary.rstrip('.')}"
     facts = []
     if card.topics:
-        facts.append("Topics: " + escape(truncate(", ".join(card.topics), 200)))
+        topics = escape(truncate(", ".join(card.topics), 200))
+        facts.append(_("Topics: {topics}").format(topics=topics))
     if card.community:
-        facts.append(f"From {escape(truncate(card.community, 100))}")
+        community = escape(truncate(card.community, 100))
+        facts.append(_("From {community}").format(community=community))
     if not card.url:
-        facts.append("No link on file: ask a coordinator")
+        facts.append(_("No link on file: ask a coordinator"))
     if facts:
         lines.append(" · ".join(facts))
         plain += ". " + ". ".join(facts)
@@ -133,34 +137,38 @@ def peer_lines(answer: LookupAnswer) -> tuple[list[str], list[str]]:
     for peer in answer.peers:
         name = escape(truncate(peer.name, 100))
         practices = escape(truncate(", ".join(peer.practices), 200))
-        contacts = user_mentions(peer.contacts)
-        ask = f": ask {', '.join(contacts)}" if contacts else ""
-        lines.append(f"• *{name}* ({practices}){ask}")
-        plain.append(f"{name} ({practices}){ask}")
+        contacts = ", ".join(user_mentions(peer.contacts))
+        said = _("{name} ({practices}): ask {contacts}") if contacts else "{name} ({practices})"
+        lines.append("• " + said.format(name=f"*{name}*", practices=practices, contacts=contacts))
+        plain.append(said.format(name=name, practices=practices, contacts=contacts))
     for volunteer in answer.volunteers:
         mention = user_mentions((volunteer.user_id,))
         if mention:
             practice = escape(truncate(volunteer.practice, PRACTICE_MAX))
-            lines.append(f"• {mention[0]} volunteered as a contact for “{practice}”")
-            plain.append(f"{mention[0]} volunteered for “{practice}”")
+            listed = _("{member} volunteered as a contact for “{practice}”")
+            lines.append("• " + listed.format(member=mention[0], practice=practice))
+            said = _("{member} volunteered for “{practice}”")
+            plain.append(said.format(member=mention[0], practice=practice))
     return lines, plain
 
 
 def peers_blocks(answer: LookupAnswer) -> tuple[list[dict[str, Any]], str]:
     lines, plain = peer_lines(answer)
     if lines:
-        blocks = [section("*Peers: who works on this*\n" + "\n".join(lines))]
-        text = "Peers: " + "; ".join(plain) + "."
+        blocks = [section(_("*Peers: who works on this*") + "\n" + "\n".join(lines))]
+        text = _("Peers: {peers}.").format(peers="; ".join(plain))
     else:
         blocks = [
             section(
-                "*Peers*\nNo community or member is listed for this yet. "
-                "If your municipality works on it, list yourself as a contact below."
+                _(
+                    "*Peers*\nNo community or member is listed for this yet. "
+                    "If your municipality works on it, list yourself as a contact below."
+                )
                 if answer.practice
-                else "*Peers*\nNo community or member is listed for this yet."
+                else _("*Peers*\nNo community or member is listed for this yet.")
             )
         ]
-        text = "No peers are listed for this yet."
+        text = _("No peers are listed for this yet.")
     return blocks, text
 
 
@@ -169,9 +177,9 @@ def closing_actions(answer: LookupAnswer) -> dict[str, Any]:
     if answer.practice:
         practice = practice_value(answer.practice)
         if answer.volunteered:
-            elements.append(button(WITHDRAW, "Remove me as a contact for this", practice))
+            elements.append(button(WITHDRAW, _("Remove me as a contact for this"), practice))
         else:
-            label = f"List me as a contact for “{practice}”"
+            label = _("List me as a contact for “{practice}”").format(practice=practice)
             elements.append(button(VOLUNTEER, label, practice))
     elements.append(suggest_button(answer.coordinator))
     return {"type": "actions", "block_id": "lookup-actions", "elements": elements}
@@ -181,16 +189,14 @@ def notes(answer: LookupAnswer) -> tuple[list[str], list[str]]:
     """Did you mean, and the synonyms searched too: mrkdwn and plain."""
     lines: list[str] = []
     if answer.did_you_mean:
-        lines.append(
-            f"Did you mean *{escape(truncate(answer.did_you_mean, WORDS_SHOWN))}*? "
-            "Showing results for that."
-        )
+        meant = escape(truncate(answer.did_you_mean, WORDS_SHOWN))
+        lines.append(_("Did you mean *{words}*? Showing results for that.").format(words=meant))
     if answer.synonyms:
         pairs = ", ".join(
             f"{escape(truncate(typed, 60))} → {escape(truncate(also, 60))}"
             for typed, also in answer.synonyms[:5]
         )
-        lines.append(f"Also searched: {pairs}")
+        lines.append(_("Also searched: {pairs}").format(pairs=pairs))
     return lines, [line.replace("*", "") for line in lines]
 
 
@@ -201,9 +207,10 @@ def lookup_answer(answer: LookupAnswer) -> Message:
     words = shown_words(answer.words)
     results = answer.results[:MAX_RESULTS]
     first, last = answer.offset + 1, answer.offset + len(results)
-    heading = f"*Resources for “{words}”* ({first} to {last} of {answer.total})"
+    span = {"words": words, "first": first, "last": last, "total": answer.total}
+    heading = _("*Resources for “{words}”* ({first} to {last} of {total})").format(**span)
     blocks: list[dict[str, Any]] = [section(heading)]
-    text = [f"Resources for “{words}” ({first} to {last} of {answer.total})."]
+    text = [_("Resources for “{words}” ({first} to {last} of {total}).").format(**span)]
     note_lines, note_text = notes(answer)
     if note_lines:
         blocks.append(context("\n".join(note_lines)))
@@ -215,9 +222,13 @@ def lookup_answer(answer: LookupAnswer) -> Message:
         if answer.coordinator:
             blocks.append(resource_tools(card.key, card.title))
     if last < answer.total:
-        more = button(MORE_RESULTS, "More results", more_value(answer.words, last))
+        more = button(MORE_RESULTS, _("More results"), more_value(answer.words, last))
         blocks.append({"type": "actions", "block_id": "lookup-more", "elements": [more]})
-        text.append(f"{answer.total - last} more: press “More results”.")
+        left = answer.total - last
+        press = ngettext(
+            "{count} more: press “More results”.", "{count} more: press “More results”.", left
+        )
+        text.append(press.format(count=left))
     blocks.append({"type": "divider"})
     peer_blocks, peer_text = peers_blocks(answer)
     blocks += peer_blocks
@@ -230,20 +241,25 @@ def no_match(answer: LookupAnswer) -> Message:
     """Nothing matched: said plainly, the closest topics, and the miss noted for coordinators."""
     words = shown_words(answer.words)
     if answer.offset:
-        said = f"There are no more resources for “{words}”."
+        said = _("There are no more resources for “{words}”.").format(words=words)
     else:
-        said = f"I found no resources for “{words}”."
+        said = _("I found no resources for “{words}”.").format(words=words)
     lines = [said]
     if answer.closest_topics:
         topics = [escape(truncate(topic, 80)) for topic in answer.closest_topics[:3]]
-        lines.append("Closest topics: " + ", ".join(f"*{topic}*" for topic in topics) + ".")
-        lines.append(f"Try, for example, `{COMMAND} {topics[0]}`.")
+        closest = ", ".join(f"*{topic}*" for topic in topics)
+        lines.append(_("Closest topics: {topics}.").format(topics=closest))
+        example = _("Try, for example, `{command} {topic}`.")
+        lines.append(example.format(command=COMMAND, topic=topics[0]))
     else:
-        lines.append(f"Try other words, or `{COMMAND} calendar` for the topics we cover.")
+        other = _("Try other words, or `{command} calendar` for the topics we cover.")
+        lines.append(other.format(command=COMMAND))
     if not answer.offset:
         lines.append(
-            "I noted the search so the coordinators can fill the gap. "
-            "Know a good resource? Suggest it below."
+            _(
+                "I noted the search so the coordinators can fill the gap. "
+                "Know a good resource? Suggest it below."
+            )
         )
     blocks: list[dict[str, Any]] = [section("\n".join(lines))]
     note_lines, note_text = notes(answer)
@@ -261,49 +277,63 @@ def no_match(answer: LookupAnswer) -> Message:
 def volunteered(practice: str, listed_now: bool) -> Message:
     shown = escape(truncate(practice, PRACTICE_MAX))
     said = (
-        f"You are listed as a contact for “{shown}”: members who look it up see you under "
-        "Peers and may message you."
+        _(
+            "You are listed as a contact for “{practice}”: members who look it up see you under "
+            "Peers and may message you."
+        )
         if listed_now
-        else f"You were already listed as a contact for “{shown}”."
-    )
-    withdraw = button(WITHDRAW, "Remove me as a contact for this", practice_value(practice))
+        else _("You were already listed as a contact for “{practice}”.")
+    ).format(practice=shown)
+    withdraw = button(WITHDRAW, _("Remove me as a contact for this"), practice_value(practice))
     return Message(text=said, blocks=[section(said), {"type": "actions", "elements": [withdraw]}])
 
 
 def withdrawn(practice: str, was_listed: bool) -> Message:
     shown = escape(truncate(practice, PRACTICE_MAX))
     said = (
-        f"You are no longer listed as a contact for “{shown}”."
+        _("You are no longer listed as a contact for “{practice}”.")
         if was_listed
-        else f"You were not listed as a contact for “{shown}”. Nothing changed."
-    )
+        else _("You were not listed as a contact for “{practice}”. Nothing changed.")
+    ).format(practice=shown)
     return Message(text=said, blocks=[section(said)])
 
 
 def stale_button() -> Message:
-    text = f"That button no longer works. Please search again with `{COMMAND} <words>`."
+    text = _("That button no longer works. Please search again with `{command} <words>`.").format(
+        command=COMMAND
+    )
     return Message(text=text, blocks=[section(text)])
 
 
 def miss_digest(week: str, misses: list[tuple[str, int]], distinct: int) -> Message:
     """The coordinators' weekly DM: what people looked for and did not find."""
-    lines = [
-        f"• “{escape(truncate(example, WORDS_SHOWN))}”" + (f" ({count} times)" if count > 1 else "")
-        for example, count in misses
-    ]
-    heading = f"*Lookups that found nothing, week {week}*"
-    more = f" (the {len(misses)} most frequent shown)" if distinct > len(misses) else ""
-    summary = f"{distinct} different searches found nothing{more}."
-    advice = (
-        f"Add what is missing with `{COMMAND} suggest`, or see every miss with "
+    lines = [missed_search(example, count) for example, count in misses]
+    title = _("Lookups that found nothing, week {week}").format(week=week)
+    if distinct > len(misses):
+        summary = _(
+            "{count} different searches found nothing (the {shown} most frequent shown)."
+        ).format(count=distinct, shown=len(misses))
+    else:
+        summary = ngettext(
+            "{count} different search found nothing.",
+            "{count} different searches found nothing.",
+            distinct,
+        ).format(count=distinct)
+    advice = _(
+        "Add what is missing with `{command} suggest`, or see every miss with "
         "`dei-bot export misses`."
-    )
-    text = (
-        f"Lookups that found nothing, week {week}: {summary} "
-        + "; ".join(line[2:] for line in lines)
-        + f". {advice}"
-    )
+    ).format(command=COMMAND)
+    text = f"{title}: {summary} " + "; ".join(line[2:] for line in lines) + f". {advice}"
     return Message(
         text=truncate(text, TEXT_MAX),
-        blocks=[section(f"{heading}\n{summary}"), section("\n".join(lines)), context(advice)],
+        blocks=[section(f"*{title}*\n{summary}"), section("\n".join(lines)), context(advice)],
+    )
+
+
+def missed_search(example: str, count: int) -> str:
+    shown = escape(truncate(example, WORDS_SHOWN))
+    if count < 2:
+        return f"• “{shown}”"
+    return ngettext("• “{words}” ({count} time)", "• “{words}” ({count} times)", count).format(
+        words=shown, count=count
     )

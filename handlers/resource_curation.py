@@ -19,6 +19,7 @@ from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_forms as forms
 from handlers import resource_curation_modals as rcm
 from handlers import resource_curation_work as work
+from handlers.i18n import N_, _
 from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from handlers.commands import Clock
 
-MANAGING = "managing the resource repository"
+MANAGING = N_("managing the resource repository")
 
 
 def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
@@ -68,7 +69,7 @@ def open_resource_form(
         tell(respond, client, body, lookup_blocks.stale_button())
         return
     if purpose.needs_coordinator and not coordinator:
-        tell(respond, client, body, blocks.coordinators_only(MANAGING, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(MANAGING), settings.coordinators))
         return
     # The trigger_id lives 3 s: at most one quick read, then straight to views.open.
     client.views_open(trigger_id=body["trigger_id"], view=work.resource_form_view(db, purpose))
@@ -87,7 +88,7 @@ def save_resource(
     user = body["user"]["id"]
     purpose = forms.parse_purpose(view.get("private_metadata"))
     if purpose is None or (purpose.needs_coordinator and not settings.is_coordinator(user)):
-        refuse_submission(ack, blocks.coordinators_only(MANAGING, settings.coordinators))
+        refuse_submission(ack, blocks.coordinators_only(_(MANAGING), settings.coordinators))
         return
     form = forms.parse_resource_form(view)
     # Saved before the ack: a save that fails must not close the form as if it had worked.
@@ -111,7 +112,7 @@ def retire_resource(
     if settings.is_coordinator(user):
         answer = work.retire(db, str(action.get("value") or ""), user, clock())
     else:
-        answer = blocks.coordinators_only(MANAGING, settings.coordinators)
+        answer = blocks.coordinators_only(_(MANAGING), settings.coordinators)
     tell(respond, client, body, answer)
 
 
@@ -129,7 +130,7 @@ def approve_suggestion(
     ack()
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        tell(respond, client, body, blocks.coordinators_only(MANAGING, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(MANAGING), settings.coordinators))
         return
     suggestion_id = forms.parse_suggestion_id(action.get("value"))
     if suggestion_id is None:
@@ -156,7 +157,7 @@ def open_reject_form(
 ) -> None:
     ack()
     if not settings.is_coordinator(body["user"]["id"]):
-        tell(respond, client, body, blocks.coordinators_only(MANAGING, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(MANAGING), settings.coordinators))
         return
     suggestion_id = forms.parse_suggestion_id(action.get("value"))
     if suggestion_id is None:
@@ -178,7 +179,7 @@ def save_rejection(
     user = body["user"]["id"]
     suggestion_id = forms.parse_suggestion_id(view.get("private_metadata"))
     if suggestion_id is None or not settings.is_coordinator(user):
-        refuse_submission(ack, blocks.coordinators_only(MANAGING, settings.coordinators))
+        refuse_submission(ack, blocks.coordinators_only(_(MANAGING), settings.coordinators))
         return
     reason = forms.parse_reason(view)
     errors = forms.reason_errors(reason)

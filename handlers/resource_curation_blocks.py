@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.blocks import COMMAND, Message, escape, section, truncate
 from handlers.coaching_blocks import button, plain
+from handlers.i18n import N_, _
 from storage.resource_changes import ResourceFields
 
 SUGGEST_RESOURCE = "resource_suggest"
@@ -33,9 +34,28 @@ REASON_MAX = 500
 # What the modal is for, carried in its private_metadata: `suggest`, `add`, `edit:KEY`, `review:ID`
 SUGGEST, ADD, EDIT, REVIEW = "suggest", "add", "edit", "review"
 
+# What an edit changed, named as the coordinator reads it (storage's field names as keys).
+FIELD_NAMES = {
+    "title": N_("title"),
+    "url": N_("url"),
+    "kind": N_("kind"),
+    "summary": N_("summary"),
+    "topics": N_("topics"),
+}
+# A resource's kind as stored, and as the reader sees it in their language.
+KIND_WORDS = {
+    "toolkit": N_("toolkit"),
+    "guide": N_("guide"),
+    "case-study": N_("case-study"),
+    "template": N_("template"),
+    "training": N_("training"),
+    "data": N_("data"),
+    "policy": N_("policy"),
+}
+
 
 def who(users: tuple[str, ...]) -> str:
-    return ", ".join(f"<@{user}>" for user in users) or "the coordinators"
+    return ", ".join(f"<@{user}>" for user in users) or _("the coordinators")
 
 
 def titled(title: str, url: str | None) -> str:
@@ -44,6 +64,11 @@ def titled(title: str, url: str | None) -> str:
     if url and safe_link(url):
         return f"<{url}|{shown}>"
     return f"*{shown}*"
+
+
+def kind_words(kind: str) -> str:
+    """A known kind in the reader's language; anything else as stored."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
 def safe_link(url: str) -> bool:
@@ -59,30 +84,28 @@ def safe_link(url: str) -> bool:
 
 
 def suggest_button(coordinator: bool) -> dict[str, Any]:
-    label = "Add a resource" if coordinator else "Suggest a resource"
+    label = _("Add a resource") if coordinator else _("Suggest a resource")
     return button(SUGGEST_RESOURCE, label, SUGGEST)
 
 
 def resource_tools(key: str, title: str) -> dict[str, Any]:
     """Coordinators' Edit and Retire under one resource; retiring asks first."""
-    retire = button(RETIRE_RESOURCE, "Retire", key, style="danger")
+    retire = button(RETIRE_RESOURCE, _("Retire"), key, style="danger")
+    warning = _(
+        "“{title}” will no longer appear in any answer. Its history is kept, and a "
+        "coordinator can add it again."
+    ).format(title=title)
     retire["confirm"] = {
-        "title": plain("Retire this resource?"),
-        "text": plain(
-            truncate(
-                f"“{title}” will no longer appear in any answer. Its history is kept, and a "
-                "coordinator can add it again.",
-                300,
-            )
-        ),
-        "confirm": plain("Retire"),
-        "deny": plain("Keep it"),
+        "title": plain(_("Retire this resource?")),
+        "text": plain(truncate(warning, 300)),
+        "confirm": plain(_("Retire")),
+        "deny": plain(_("Keep it")),
         "style": "danger",
     }
     return {
         "type": "actions",
         "block_id": f"resource-tools:{key}"[:255],
-        "elements": [button(EDIT_RESOURCE, "Edit", key), retire],
+        "elements": [button(EDIT_RESOURCE, _("Edit"), key), retire],
     }
 
 
@@ -99,36 +122,45 @@ class SuggestionCard:
 def suggestion_lines(card: SuggestionCard) -> tuple[str, str]:
     """Mrkdwn and plain text of a suggested resource."""
     fields = card.fields
-    lines = [f"{titled(fields.title, fields.url)} ({escape(fields.kind)})"]
-    plain_text = [f"“{escape(truncate(fields.title, 150))}” ({escape(fields.kind)})"]
+    kind = escape(kind_words(fields.kind))
+    lines = [f"{titled(fields.title, fields.url)} ({kind})"]
+    plain_text = [f"“{escape(truncate(fields.title, 150))}” ({kind})"]
     if fields.url:
-        lines.append(f"Link: {escape(truncate(fields.url, 300))}")
-        plain_text.append(f"link {escape(truncate(fields.url, 300))}")
+        link = escape(truncate(fields.url, 300))
+        lines.append(_("Link: {link}").format(link=link))
+        plain_text.append(_("link {link}").format(link=link))
     if fields.summary:
         lines.append(escape(truncate(fields.summary, SUMMARY_MAX)))
         plain_text.append(escape(truncate(fields.summary, 200)))
     if fields.topics:
         topics = escape(truncate(", ".join(fields.topics), 300))
-        lines.append(f"Topics: {topics}")
-        plain_text.append(f"topics: {topics}")
+        lines.append(_("Topics: {topics}").format(topics=topics))
+        plain_text.append(_("topics: {topics}").format(topics=topics))
     return "\n".join(lines), ", ".join(plain_text)
 
 
 def review_request(card: SuggestionCard) -> Message:
     shown, text = suggestion_lines(card)
     value = str(card.id)
+    member = f"<@{card.user_id}>"
     return Message(
-        text=f"<@{card.user_id}> suggests a resource for the repository: {text}. "
-        "Approve, edit or reject it here.",
+        text=_(
+            "{member} suggests a resource for the repository: {resource}. "
+            "Approve, edit or reject it here."
+        ).format(member=member, resource=text),
         blocks=[
-            section(f"<@{card.user_id}> suggests a resource for the repository:\n{shown}"),
+            section(
+                _("{member} suggests a resource for the repository:\n{resource}").format(
+                    member=member, resource=shown
+                )
+            ),
             {
                 "type": "actions",
                 "block_id": f"suggestion:{card.id}",
                 "elements": [
-                    button(APPROVE_SUGGESTION, "Approve", value, style="primary"),
-                    button(EDIT_SUGGESTION, "Edit, then approve", value),
-                    button(REJECT_SUGGESTION, "Reject", value, style="danger"),
+                    button(APPROVE_SUGGESTION, _("Approve"), value, style="primary"),
+                    button(EDIT_SUGGESTION, _("Edit, then approve"), value),
+                    button(REJECT_SUGGESTION, _("Reject"), value, style="danger"),
                 ],
             },
         ],
@@ -141,36 +173,59 @@ def notice(text: str) -> Message:
 
 def decided(card: SuggestionCard, state: str, by: str, key: str | None = None) -> Message:
     """What the coordinator's review DM becomes once the suggestion is decided."""
-    title = escape(truncate(card.fields.title, 150))
+    said = {"title": escape(truncate(card.fields.title, 150)), "by": by, "member": card.user_id}
+    if state == "approved" and key:
+        return notice(
+            _(
+                "Approved by <@{by}>: “{title}”, suggested by <@{member}>. "
+                "It is in the repository as `{key}`."
+            ).format(key=key, **said)
+        )
     if state == "approved":
-        where = f" It is in the repository as `{key}`." if key else ""
-        return notice(f"Approved by <@{by}>: “{title}”, suggested by <@{card.user_id}>.{where}")
-    return notice(f"Rejected by <@{by}>: “{title}”, suggested by <@{card.user_id}>.")
+        return notice(_("Approved by <@{by}>: “{title}”, suggested by <@{member}>.").format(**said))
+    return notice(_("Rejected by <@{by}>: “{title}”, suggested by <@{member}>.").format(**said))
 
 
 def already_decided(card: SuggestionCard, state: str, by: str | None) -> Message:
     title = escape(truncate(card.fields.title, 150))
-    return notice(f"“{title}” was already {state} by <@{by or 'a coordinator'}>. Nothing changed.")
+    decider = f"<@{by}>" if by else _("a coordinator")
+    if state == "approved":
+        said = _("“{title}” was already approved by {decider}. Nothing changed.")
+    elif state == "rejected":
+        said = _("“{title}” was already rejected by {decider}. Nothing changed.")
+    else:
+        said = _("“{title}” was already decided by {decider}. Nothing changed.")
+    return notice(said.format(title=title, decider=decider))
 
 
 def approved_for_member(title: str, by: str, words: str) -> Message:
-    shown = escape(truncate(title, 150))
     return notice(
-        f"Good news: your suggestion “{shown}” was added to the resource repository by <@{by}>. "
-        f"Everyone finds it now, e.g. with `{COMMAND} {escape(truncate(words, 60))}`. Thank you!"
+        _(
+            "Good news: your suggestion “{title}” was added to the resource repository by "
+            "<@{by}>. Everyone finds it now, e.g. with `{command} {words}`. Thank you!"
+        ).format(
+            title=escape(truncate(title, 150)),
+            by=by,
+            command=COMMAND,
+            words=escape(truncate(words, 60)),
+        )
     )
 
 
 def rejected_for_member(title: str, by: str, reason: str) -> Message:
-    shown = escape(truncate(title, 150))
-    said = (
-        f" <@{by}> said: “{escape(truncate(reason, REASON_MAX))}”"
-        if reason
-        else f" Ask <@{by}> if you would like to know more."
-    )
+    said = {"title": escape(truncate(title, 150)), "by": by}
+    if reason:
+        return notice(
+            _(
+                "Thank you for suggesting “{title}”. The coordinators decided not to add it to "
+                "the resource repository. <@{by}> said: “{reason}”"
+            ).format(reason=escape(truncate(reason, REASON_MAX)), **said)
+        )
     return notice(
-        f"Thank you for suggesting “{shown}”. The coordinators decided not to add it to the "
-        f"resource repository.{said}"
+        _(
+            "Thank you for suggesting “{title}”. The coordinators decided not to add it to "
+            "the resource repository. Ask <@{by}> if you would like to know more."
+        ).format(**said)
     )
 
 
@@ -178,41 +233,59 @@ def thanks_for_suggesting(title: str, coordinators: tuple[str, ...]) -> Message:
     shown = escape(truncate(title, 150))
     if not coordinators:
         return notice(
-            f"Thanks! Your suggestion “{shown}” is saved. No coordinators are configured yet; "
-            "it waits for them, and you get a message when one decides."
+            _(
+                "Thanks! Your suggestion “{title}” is saved. No coordinators are configured yet; "
+                "it waits for them, and you get a message when one decides."
+            ).format(title=shown)
         )
     return notice(
-        f"Thanks! Your suggestion “{shown}” went to the coordinators ({who(coordinators)}). "
-        "You get a message when one of them decides."
+        _(
+            "Thanks! Your suggestion “{title}” went to the coordinators ({coordinators}). "
+            "You get a message when one of them decides."
+        ).format(title=shown, coordinators=who(coordinators))
     )
 
 
 def resource_added(title: str, key: str) -> Message:
     return notice(
-        f"Added “{escape(truncate(title, 150))}” to the resource repository (key `{key}`). "
-        "It appears in answers right away."
+        _(
+            "Added “{title}” to the resource repository (key `{key}`). "
+            "It appears in answers right away."
+        ).format(title=escape(truncate(title, 150)), key=key)
     )
 
 
 def resource_saved(title: str, changed: list[str]) -> Message:
     shown = escape(truncate(title, 150))
     if not changed:
-        return notice(f"Nothing changed in “{shown}”; it is marked as checked and current.")
-    return notice(f"Saved “{shown}”: changed {', '.join(changed)}.")
+        return notice(
+            _("Nothing changed in “{title}”; it is marked as checked and current.").format(
+                title=shown
+            )
+        )
+    names = ", ".join(_(FIELD_NAMES[name]) if name in FIELD_NAMES else name for name in changed)
+    return notice(_("Saved “{title}”: changed {fields}.").format(title=shown, fields=names))
 
 
 def resource_retired(title: str, retired_now: bool) -> Message:
     shown = escape(truncate(title, 150))
     if not retired_now:
-        return notice(f"“{shown}” was already retired. Nothing changed.")
-    return notice(f"Retired “{shown}”: it no longer appears in answers. Its history is kept.")
+        return notice(_("“{title}” was already retired. Nothing changed.").format(title=shown))
+    return notice(
+        _("Retired “{title}”: it no longer appears in answers. Its history is kept.").format(
+            title=shown
+        )
+    )
 
 
 def no_such_resource() -> Message:
     return notice(
-        "That resource is no longer in the repository (it may have been retired). Nothing changed."
+        _(
+            "That resource is no longer in the repository (it may have been retired). "
+            "Nothing changed."
+        )
     )
 
 
 def no_such_suggestion() -> Message:
-    return notice("That suggestion could not be found. Nothing changed.")
+    return notice(_("That suggestion could not be found. Nothing changed."))

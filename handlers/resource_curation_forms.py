@@ -15,6 +15,7 @@ from typing import Any
 from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_modals as rcm
 from handlers.coaching_forms import field_state, field_text
+from handlers.i18n import _
 from storage.models import ResourceKind
 from storage.resource_changes import ResourceFields
 
@@ -88,27 +89,35 @@ def parse_resource_form(view: dict[str, Any]) -> ResourceForm:
 def resource_form_errors(form: ResourceForm) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not form.title.strip():
-        errors[rcm.TITLE_BLOCK] = "Please give the resource a title."
+        errors[rcm.TITLE_BLOCK] = _("Please give the resource a title.")
     elif len(form.title) > rcb.TITLE_MAX:
-        errors[rcm.TITLE_BLOCK] = f"Please keep the title under {rcb.TITLE_MAX} characters."
+        errors[rcm.TITLE_BLOCK] = _("Please keep the title under {count} characters.").format(
+            count=rcb.TITLE_MAX
+        )
     if form.link and not LINK.fullmatch(form.link):
-        errors[rcm.LINK_BLOCK] = (
+        errors[rcm.LINK_BLOCK] = _(
             "A link starts with https:// or http:// and has no spaces; leave it empty if there is "
             "no web address."
         )
     elif len(form.link) > rcb.LINK_MAX:
-        errors[rcm.LINK_BLOCK] = f"Please keep the link under {rcb.LINK_MAX} characters."
+        errors[rcm.LINK_BLOCK] = _("Please keep the link under {count} characters.").format(
+            count=rcb.LINK_MAX
+        )
     if form.kind not in KINDS:
-        errors[rcm.KIND_BLOCK] = "Please choose what kind of resource it is."
+        errors[rcm.KIND_BLOCK] = _("Please choose what kind of resource it is.")
     topics = form.topics
     if len(form.topics_text) > rcb.TOPICS_TEXT_MAX or len(topics) > rcb.MAX_TOPICS:
-        errors[rcm.TOPICS_BLOCK] = f"Please give at most {rcb.MAX_TOPICS} topics."
-    elif any(len(topic) > rcb.TOPIC_MAX for topic in topics):
-        errors[rcm.TOPICS_BLOCK] = (
-            f"Each topic is a few words (under {rcb.TOPIC_MAX} characters), separated by commas."
+        errors[rcm.TOPICS_BLOCK] = _("Please give at most {count} topics.").format(
+            count=rcb.MAX_TOPICS
         )
+    elif any(len(topic) > rcb.TOPIC_MAX for topic in topics):
+        errors[rcm.TOPICS_BLOCK] = _(
+            "Each topic is a few words (under {count} characters), separated by commas."
+        ).format(count=rcb.TOPIC_MAX)
     if len(form.summary) > rcb.SUMMARY_MAX:
-        errors[rcm.SUMMARY_BLOCK] = f"Please keep the summary under {rcb.SUMMARY_MAX} characters."
+        errors[rcm.SUMMARY_BLOCK] = _("Please keep the summary under {count} characters.").format(
+            count=rcb.SUMMARY_MAX
+        )
     return errors
 
 
@@ -118,7 +127,8 @@ def parse_reason(view: dict[str, Any]) -> str:
 
 def reason_errors(reason: str) -> dict[str, str]:
     if len(reason) > rcb.REASON_MAX:
-        return {rcm.REASON_BLOCK: f"Please keep the reason under {rcb.REASON_MAX} characters."}
+        said = _("Please keep the reason under {count} characters.")
+        return {rcm.REASON_BLOCK: said.format(count=rcb.REASON_MAX)}
     return {}
 
 

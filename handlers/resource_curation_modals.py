@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.blocks import context, section
 from handlers.coaching_blocks import input_block, plain
+from handlers.i18n import N_, _
 from handlers.resource_curation_blocks import (
     ADD,
     EDIT,
@@ -38,24 +39,29 @@ REJECT_FORM = "suggestion_reject_form"  # callback_id
 REASON_BLOCK, REASON_INPUT = "suggestion_reason", "reason"
 
 TITLES = {
-    SUGGEST: "Suggest a resource",
-    ADD: "Add a resource",
-    EDIT: "Edit a resource",
-    REVIEW: "Review a suggestion",
+    SUGGEST: N_("Suggest a resource"),
+    ADD: N_("Add a resource"),
+    EDIT: N_("Edit a resource"),
+    REVIEW: N_("Review a suggestion"),
 }
 KIND_LABELS = {
-    ResourceKind.TOOLKIT: "Toolkit",
-    ResourceKind.GUIDE: "Guide",
-    ResourceKind.CASE_STUDY: "Case study",
-    ResourceKind.TEMPLATE: "Template",
-    ResourceKind.TRAINING: "Training",
-    ResourceKind.DATA: "Data",
-    ResourceKind.POLICY: "Policy",
+    ResourceKind.TOOLKIT: N_("Toolkit"),
+    ResourceKind.GUIDE: N_("Guide"),
+    ResourceKind.CASE_STUDY: N_("Case study"),
+    ResourceKind.TEMPLATE: N_("Template"),
+    ResourceKind.TRAINING: N_("Training"),
+    ResourceKind.DATA: N_("Data"),
+    ResourceKind.POLICY: N_("Policy"),
 }
-KIND_OPTIONS = [{"text": plain(label), "value": kind.value} for kind, label in KIND_LABELS.items()]
+
+
+def kind_options() -> list[dict[str, Any]]:
+    """The kinds to choose from, labelled in the reader's language."""
+    return [{"text": plain(_(label)), "value": kind.value} for kind, label in KIND_LABELS.items()]
 
 
 def form_elements(initial: ResourceFields | None) -> dict[str, dict[str, Any]]:
+    options = kind_options()
     elements: dict[str, dict[str, Any]] = {
         TITLE_BLOCK: {
             "type": "plain_text_input",
@@ -63,7 +69,7 @@ def form_elements(initial: ResourceFields | None) -> dict[str, dict[str, Any]]:
             "max_length": TITLE_MAX,
         },
         LINK_BLOCK: {"type": "url_text_input", "action_id": LINK_INPUT},
-        KIND_BLOCK: {"type": "static_select", "action_id": KIND_INPUT, "options": KIND_OPTIONS},
+        KIND_BLOCK: {"type": "static_select", "action_id": KIND_INPUT, "options": options},
         TOPICS_BLOCK: {
             "type": "plain_text_input",
             "action_id": TOPICS_INPUT,
@@ -87,18 +93,35 @@ def form_elements(initial: ResourceFields | None) -> dict[str, dict[str, Any]]:
     for block, text in texts.items():
         if text:
             elements[block]["initial_value"] = text
-    chosen = next((o for o in KIND_OPTIONS if o["value"] == initial.kind), None)
+    chosen = next((o for o in options if o["value"] == initial.kind), None)
     if chosen is not None:
         elements[KIND_BLOCK]["initial_option"] = chosen
     return elements
 
 
 FIELD_WORDS: dict[str, tuple[str, bool, str | None]] = {
-    TITLE_BLOCK: ("Title", False, None),
-    LINK_BLOCK: ("Link", True, "Only an address you know; leave it empty if there is none."),
-    KIND_BLOCK: ("Kind", False, None),
-    TOPICS_BLOCK: ("Topics", True, "Separate them with commas, e.g. hiring, human resources."),
-    SUMMARY_BLOCK: ("One-line summary", True, "What it helps a municipality do."),
+    TITLE_BLOCK: (N_("Title"), False, None),
+    LINK_BLOCK: (
+        N_("Link"),
+        True,
+        N_("Only an address you know; leave it empty if there is none."),
+    ),
+    KIND_BLOCK: (N_("Kind"), False, None),
+    TOPICS_BLOCK: (
+        N_("Topics"),
+        True,
+        N_("Separate them with commas, e.g. hiring, human resources."),
+    ),
+    SUMMARY_BLOCK: (N_("One-line summary"), True, N_("What it helps a municipality do.")),
+}
+NOTES = {
+    SUGGEST: N_(
+        "A coordinator reviews each suggestion before it is added. "
+        "You get a direct message when they decide."
+    ),
+    ADD: N_("The resource is added at once and appears in `/dei-topic` answers."),
+    EDIT: N_("Saving, even with nothing changed, marks the resource as checked and current."),
+    REVIEW: N_("Saving adds the resource as you leave it, and tells the member it was approved."),
 }
 
 
@@ -108,30 +131,25 @@ def resource_form(
     """The one resource modal. `target` is the resource key (edit) or suggestion id (review)."""
     elements = form_elements(initial)
     blocks = [
-        input_block(block, label, elements[block], optional=optional, hint=hint)
+        input_block(
+            block, _(label), elements[block], optional=optional, hint=_(hint) if hint else None
+        )
         for block, (label, optional, hint) in FIELD_WORDS.items()
     ]
-    notes = {
-        SUGGEST: "A coordinator reviews each suggestion before it is added. "
-        "You get a direct message when they decide.",
-        ADD: "The resource is added at once and appears in `/dei-topic` answers.",
-        EDIT: "Saving, even with nothing changed, marks the resource as checked and current.",
-        REVIEW: "Saving adds the resource as you leave it, and tells the member it was approved.",
-    }
-    blocks.append(context(notes[mode]))
+    blocks.append(context(_(NOTES[mode])))
     return {
         "type": "modal",
         "callback_id": RESOURCE_FORM,
         "private_metadata": f"{mode}:{target}" if target else mode,
-        "title": plain(TITLES[mode]),
-        "submit": plain("Send" if mode == SUGGEST else "Save"),
-        "close": plain("Cancel"),
+        "title": plain(_(TITLES[mode])),
+        "submit": plain(_("Send") if mode == SUGGEST else _("Save")),
+        "close": plain(_("Cancel")),
         "blocks": blocks,
     }
 
 
 def reject_form(card: SuggestionCard) -> dict[str, Any]:
-    shown, _ = suggestion_lines(card)
+    shown, _text = suggestion_lines(card)
     reason = {
         "type": "plain_text_input",
         "action_id": REASON_INPUT,
@@ -142,17 +160,21 @@ def reject_form(card: SuggestionCard) -> dict[str, Any]:
         "type": "modal",
         "callback_id": REJECT_FORM,
         "private_metadata": str(card.id),
-        "title": plain("Reject a suggestion"),
-        "submit": plain("Reject"),
-        "close": plain("Cancel"),
+        "title": plain(_("Reject a suggestion")),
+        "submit": plain(_("Reject")),
+        "close": plain(_("Cancel")),
         "blocks": [
-            section(f"<@{card.user_id}> suggested:\n{shown}"),
+            section(
+                _("{member} suggested:\n{resource}").format(
+                    member=f"<@{card.user_id}>", resource=shown
+                )
+            ),
             input_block(
                 REASON_BLOCK,
-                "Why not? (optional)",
+                _("Why not? (optional)"),
                 reason,
                 optional=True,
-                hint="The member sees this in the message telling them.",
+                hint=_("The member sees this in the message telling them."),
             ),
         ],
     }

@@ -13,6 +13,7 @@ from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_modals as rcm
 from handlers.blocks import Message
 from handlers.coaching_blocks import notice_view
+from handlers.i18n import _
 from handlers.resource_curation_forms import FormPurpose, ResourceForm, resource_form_errors
 from storage import resource_changes, suggestions
 from storage.database import Database
@@ -65,7 +66,8 @@ def link_taken(
     )
     if found is None:
         return {}
-    return {rcm.LINK_BLOCK: f"This link is already in the repository as “{found.title[:100]}”."}
+    said = _("This link is already in the repository as “{title}”.")
+    return {rcm.LINK_BLOCK: said.format(title=found.title[:100])}
 
 
 def store_resource(
