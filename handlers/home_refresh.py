@@ -6,7 +6,11 @@ a person sees must still end on the latest state. So requests are coalesced per 
 pending publish each, whatever the number of changes), a person's Home is published at most once
 per `user_gap_s`, and one worker thread keeps every publish inside a sliding window of
 `per_window` calls. The view is built when it is published, never when it was requested: a
-dropped intermediate request loses nothing.
+dropped intermediate request loses nothing. Only people who opened their Home in the last day
+(in this process) are refreshed: anyone else gets a fresh Home when they open the tab.
+
+The window is per process: several replicas share Slack's budget, and a 429 that outlives the
+client's own retries pauses this refresher for its Retry-After.
 
 Listeners elsewhere reach the refresher through Bolt's context (`refresh(context, users)`), which
 a middleware fills in: no module-level state, one refresher per app.
