@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 from icalendar import Calendar, Event
 
-PRODID = "-//dei-bot//DEI working group//EN"
+# An identifier for calendar programs, not words for a person: hyphens, nothing to translate.
+PRODID = "-//dei-bot//DEI-working-group//EN"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from handlers.coaching_blocks import (
     SCHEDULE_SESSION,
     SESSION_FORM,
 )
+from handlers.i18n import N_, _
 from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, STOP_REMINDERS
 from handlers.replies import finish_submission, refuse_submission, tell
 from storage.database import Database
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from handlers.commands import Clock
 
-SCHEDULING = "scheduling coaching sessions"
+SCHEDULING = N_("scheduling coaching sessions")  # "Sorry, {feature} is for coordinators."
 
 
 def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
@@ -153,7 +154,7 @@ def open_session_form(
 ) -> None:
     ack()
     if not settings.is_coordinator(body["user"]["id"]):
-        refusal = blocks.coordinators_only(SCHEDULING, settings.coordinators)
+        refusal = blocks.coordinators_only(_(SCHEDULING), settings.coordinators)
         send_answer(respond, client, body, refusal)
         return
     editing = action.get("value") if action.get("action_id") == EDIT_SESSION else None
@@ -173,7 +174,7 @@ def save_session(
 ) -> None:
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        refuse_submission(ack, blocks.coordinators_only(SCHEDULING, settings.coordinators))
+        refuse_submission(ack, blocks.coordinators_only(_(SCHEDULING), settings.coordinators))
         return
     form = coaching_forms.parse_session_form(view)
     # Saved before the ack: a save that fails must not close the form as if it had worked.
@@ -198,5 +199,5 @@ def cancel_session(
         key = str(action.get("value") or "")
         answer = coaching_work.cancel_coaching_session(db, settings, key, user, clock())
     else:
-        answer = blocks.coordinators_only(SCHEDULING, settings.coordinators)
+        answer = blocks.coordinators_only(_(SCHEDULING), settings.coordinators)
     send_answer(respond, client, body, answer)

@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
+from handlers import i18n
 from handlers.blocks import (
     COMMAND,
     Message,
@@ -23,7 +26,8 @@ from handlers.blocks import (
     section,
     truncate,
 )
-from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT
+from handlers.i18n import _, ngettext
+from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, session_name
 
 SCHEDULE_SESSION = "coaching_schedule_session"
 EDIT_SESSION = "coaching_edit_session"
@@ -92,22 +96,20 @@ def button(
     return element
 
 
-def session_name(cohort: str) -> str:
-    return f"{cohort} coaching session" if cohort else "coaching session"
-
-
 def where_lines(card: SessionCard) -> tuple[list[str], list[str]]:
     mrkdwn: list[str] = []
     words: list[str] = []
     if card.location:
-        mrkdwn.append(f"*Where:* {escape(card.location)}")
-        words.append(f"Where: {escape(card.location)}.")
+        mrkdwn.append(_("*Where:* {place}").format(place=escape(card.location)))
+        words.append(_("Where: {place}.").format(place=escape(card.location)))
     if card.join_url:
-        mrkdwn.append(f"*Join online:* <{escape(card.join_url)}|join link>")
-        words.append(f"Join online: {escape(card.join_url)}")
+        label = _("join link")
+        link = f"<{escape(card.join_url)}|{label}>"
+        mrkdwn.append(_("*Join online:* {link}").format(link=link))
+        words.append(_("Join online: {link}").format(link=escape(card.join_url)))
     if not mrkdwn:
-        mrkdwn.append("*Where:* not set yet")
-        words.append("Place not set yet.")
+        mrkdwn.append(_("*Where:* not set yet"))
+        words.append(_("Place not set yet."))
     return mrkdwn, words
 
 
@@ -120,45 +122,70 @@ def session_card(
 ) -> tuple[list[dict[str, Any]], str]:
     """The session's section and buttons, and its plain-text line."""
     is_coach = viewer == card.coach
-    coach = "you are the coach" if is_coach else f"coach <@{card.coach}>"
+    if is_coach:
+        headline = _("*{name}*, {date} ({minutes} min), you are the coach")
+        sentence = _("{name}, {date} ({minutes} min), you are the coach.")
+    else:
+        headline = _("*{name}*, {date} ({minutes} min), coach <@{coach}>")
+        sentence = _("{name}, {date} ({minutes} min), coach <@{coach}>.")
+    name, minutes = escape(session_name(card.cohort)), card.duration_minutes
     mrkdwn_where, plain_where = where_lines(card)
     lines = [
-        f"*{escape(session_name(card.cohort))}*, {date_token(card.starts_at, zone)} "
-        f"({card.duration_minutes} min), {coach}",
+        headline.format(
+            name=name, date=date_token(card.starts_at, zone), minutes=minutes, coach=card.coach
+        ),
         *mrkdwn_where,
-        f"*Participants:* {people(card.participants) or 'nobody yet'}",
+        _("*Participants:* {people}").format(people=people(card.participants) or _("nobody yet")),
     ]
     if card.declined:
-        lines.append(f"*Can't make it:* {people(card.declined)}")
+        lines.append(_("*Can't make it:* {people}").format(people=people(card.declined)))
     if viewer in card.declined:
-        lines.append("_You told the coach you can't make it._")
+        lines.append(_("_You told the coach you can't make it._"))
     started = now >= card.starts_at
     if started:
-        lines.append("_Happening now._")
+        lines.append(_("_Happening now._"))
+    when = plain_date(card.starts_at, zone)
     text = (
-        f"{escape(session_name(card.cohort))}, {plain_date(card.starts_at, zone)} "
-        f"({card.duration_minutes} min), {coach}. " + " ".join(plain_where)
+        sentence.format(name=name, date=when, minutes=minutes, coach=card.coach)
+        + " "
+        + " ".join(plain_where)
     )
     blocks = [section("\n".join(lines))]
     elements: list[dict[str, Any]] = []
     target = f"coaching:{card.key}"
     # Screen readers hear each label without the section above it: say which session.
-    which = f"the {card.cohort or 'coaching'} session of {card.starts_at.astimezone(zone):%b %-d}"
+    which = session_of_day(card, zone)
     if not started and viewer in card.participants:
         elements.append(
-            button(ASK_COACH, "Send the coach a question", target, hint=f"Ask about {which}")
+            button(
+                ASK_COACH,
+                _("Send the coach a question"),
+                target,
+                hint=_("Ask about {session}").format(session=which),
+            )
         )
         elements.append(
-            button(CANT_MAKE_IT, "Can't make it", target, hint=f"Tell the coach: not at {which}")
+            button(
+                CANT_MAKE_IT,
+                _("Can't make it"),
+                target,
+                hint=_("Tell the coach: not at {session}").format(session=which),
+            )
         )
     elif not started and is_coach:
         elements.append(
-            button(CANT_MAKE_IT, "Can't make it", target, hint=f"Tell coordinators: not at {which}")
+            button(
+                CANT_MAKE_IT,
+                _("Can't make it"),
+                target,
+                hint=_("Tell coordinators: not at {session}").format(session=which),
+            )
         )
     if coordinator:
-        elements.append(button(EDIT_SESSION, "Edit", card.key, hint=f"Edit {which}"))
+        edit_hint = _("Edit {session}").format(session=which)
+        elements.append(button(EDIT_SESSION, _("Edit"), card.key, hint=edit_hint))
         if not started:
-            elements.append(cancel_button(card, hint=f"Cancel {which}"))
+            elements.append(cancel_button(card, hint=_("Cancel {session}").format(session=which)))
     if elements:
         blocks.append(
             {"type": "actions", "block_id": f"session:{card.key}"[:255], "elements": elements}
@@ -166,16 +193,26 @@ def session_card(
     return blocks, text
 
 
+def session_of_day(card: SessionCard, zone: ZoneInfo) -> str:
+    """ "the LORE 2027 session of Jan 28": which session a button is about, said briefly."""
+    day = format_skeleton("MMMd", card.starts_at.astimezone(zone), locale=i18n.current())
+    if card.cohort:
+        return _("the {cohort} session of {day}").format(cohort=card.cohort, day=day)
+    return _("the coaching session of {day}").format(day=day)
+
+
 def cancel_button(card: SessionCard, hint: str) -> dict[str, Any]:
-    element = button(CANCEL_SESSION, "Cancel session", card.key, style="danger", hint=hint)
+    element = button(CANCEL_SESSION, _("Cancel session"), card.key, style="danger", hint=hint)
     element["confirm"] = {
-        "title": plain("Cancel this session?"),
+        "title": plain(_("Cancel this session?")),
         "text": plain(
-            "The session is cancelled for everyone, and its participants and coach get a "
-            "message saying so."
+            _(
+                "The session is cancelled for everyone, and its participants and coach get a "
+                "message saying so."
+            )
         ),
-        "confirm": plain("Cancel session"),
-        "deny": plain("Keep it"),
+        "confirm": plain(_("Cancel session")),
+        "deny": plain(_("Keep it")),
         "style": "danger",
     }
     return element
@@ -186,7 +223,7 @@ def schedule_button() -> dict[str, Any]:
         "type": "actions",
         "block_id": "coaching:schedule",
         "elements": [
-            button(SCHEDULE_SESSION, "Schedule a coaching session", "new", style="primary")
+            button(SCHEDULE_SESSION, _("Schedule a coaching session"), "new", style="primary")
         ],
     }
 
@@ -201,19 +238,30 @@ def coaching_overview(
     zone: ZoneInfo,
 ) -> Message:
     """`/dei-topic coaching`: the reader's next sessions; coordinators see every upcoming one."""
-    title = "Upcoming coaching sessions" if coordinator else "Your coaching sessions"
+    title = _("Upcoming coaching sessions") if coordinator else _("Your coaching sessions")
     if not cards:
-        who = people(coordinators) or "the working-group coordinators"
-        text = (
-            "No coaching sessions are coming up."
-            if coordinator
-            else f"You have no coaching sessions coming up. If you expected one, ask {who}."
-        )
+        if coordinator:
+            text = _("No coaching sessions are coming up.")
+        elif coordinators:
+            text = _(
+                "You have no coaching sessions coming up. If you expected one, ask {people}."
+            ).format(people=people(coordinators))
+        else:
+            text = _(
+                "You have no coaching sessions coming up. If you expected one, ask the "
+                "working-group coordinators."
+            )
         offer = [schedule_button()] if coordinator else []
         return Message(text=text, blocks=[section(text), *offer])
     shown = cards[:MAX_CARDS]
     blocks: list[dict[str, Any]] = [header(title)]
-    more = f"Only the next {len(shown)} are shown." if len(cards) > len(shown) else ""
+    more = (
+        ngettext(
+            "Only the next {count} is shown.", "Only the next {count} are shown.", len(shown)
+        ).format(count=len(shown))
+        if len(cards) > len(shown)
+        else ""
+    )
     lines = [f"{title}: {more}".strip()]
     for card in shown:
         card_blocks, line = session_card(
@@ -226,7 +274,9 @@ def coaching_overview(
     if coordinator:
         blocks.append(schedule_button())
     else:
-        blocks.append(context(f"`{COMMAND} reminders off` stops reminder DMs."))
+        blocks.append(
+            context(_("`{command} reminders off` stops reminder DMs.").format(command=COMMAND))
+        )
     return Message(text=truncate("\n".join(lines), TEXT_MAX), blocks=blocks)
 
 
@@ -300,32 +350,39 @@ def session_form(
     blocks: list[dict[str, Any]] = []
     if not options:
         blocks.append(
-            section("No cohorts exist yet: add them with `dei-bot import` (the `cohorts` section).")
+            section(
+                _("No cohorts exist yet: add them with `dei-bot import` (the `cohorts` section).")
+            )
         )
     blocks += [
-        input_block(COHORT_BLOCK, "Cohort", cohort),
-        input_block(COACH_BLOCK, "Coach", coach),
+        input_block(COHORT_BLOCK, _("Cohort"), cohort),
+        input_block(COACH_BLOCK, _("Coach"), coach),
         input_block(
             PARTICIPANTS_BLOCK,
-            "Participants",
+            _("Participants"),
             chosen,
-            hint="Everyone who attends, apart from the coach.",
+            hint=_("Everyone who attends, apart from the coach."),
         ),
-        input_block(START_BLOCK, "Starts", start, hint="In your own time zone."),
-        input_block(DURATION_BLOCK, "Length in minutes", duration),
-        input_block(LOCATION_BLOCK, "Place", location, optional=True),
+        input_block(START_BLOCK, _("Starts"), start, hint=_("In your own time zone.")),
+        input_block(DURATION_BLOCK, _("Length in minutes"), duration),
+        input_block(LOCATION_BLOCK, _("Place"), location, optional=True),
         input_block(
-            JOIN_URL_BLOCK, "Join link", join_url, optional=True, hint="For people joining online."
+            JOIN_URL_BLOCK,
+            _("Join link"),
+            join_url,
+            optional=True,
+            hint=_("For people joining online."),
         ),
-        context("Participants and the coach get reminder DMs before the start."),
+        context(_("Participants and the coach get reminder DMs before the start.")),
     ]
+    title = _("Edit coaching session") if editing else _("Schedule coaching")
     return {
         "type": "modal",
         "callback_id": SESSION_FORM,
         "private_metadata": editing.key if editing else "",
-        "title": plain("Edit coaching session" if editing else "Schedule coaching"),
-        "submit": plain("Save"),
-        "close": plain("Close"),
+        "title": plain(truncate(title, 24)),
+        "submit": plain(_("Save")),
+        "close": plain(_("Close")),
         "blocks": blocks,
     }
 
@@ -335,17 +392,22 @@ def question_form(card: SessionCard, zone: ZoneInfo) -> dict[str, Any]:
         "type": "modal",
         "callback_id": QUESTION_FORM,
         "private_metadata": card.key,
-        "title": plain("Question for the coach"),
-        "submit": plain("Send"),
-        "close": plain("Close"),
+        "title": plain(truncate(_("Question for the coach"), 24)),
+        "submit": plain(_("Send")),
+        "close": plain(_("Close")),
         "blocks": [
             section(
-                f"Your question goes into <@{card.coach}>'s notes to prepare the "
-                f"{escape(session_name(card.cohort))} on {date_token(card.starts_at, zone)}."
+                _(
+                    "Your question goes into <@{coach}>'s notes to prepare the {name} on {date}."
+                ).format(
+                    coach=card.coach,
+                    name=escape(session_name(card.cohort)),
+                    date=date_token(card.starts_at, zone),
+                )
             ),
             input_block(
                 QUESTION_BLOCK,
-                "Your question",
+                _("Your question"),
                 {
                     "type": "plain_text_input",
                     "action_id": QUESTION_INPUT,
@@ -362,6 +424,6 @@ def notice_view(message: Message, title: str = "dei-bot") -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain(truncate(title, 24)),
-        "close": plain("Close"),
+        "close": plain(_("Close")),
         "blocks": message.blocks or [section(message.text)],
     }

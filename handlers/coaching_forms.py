@@ -34,6 +34,7 @@ from handlers.coaching_blocks import (
     START_BLOCK,
     START_INPUT,
 )
+from handlers.i18n import _
 
 TARGET_KINDS = ("meeting", "coaching")
 # What Slack's url_text_input lets through, minus what would break a mrkdwn link.
@@ -117,27 +118,31 @@ def session_form_errors(
     edit that keeps a start already past, to fix a link during the session, is fine)."""
     errors: dict[str, str] = {}
     if not cohort_known:
-        errors[COHORT_BLOCK] = "Choose one of the cohorts in the list."
+        errors[COHORT_BLOCK] = _("Choose one of the cohorts in the list.")
     if not USER_ID.fullmatch(form.coach):
-        errors[COACH_BLOCK] = "Choose the coach."
+        errors[COACH_BLOCK] = _("Choose the coach.")
     if not form.participants:
-        errors[PARTICIPANTS_BLOCK] = "Choose at least one participant."
+        errors[PARTICIPANTS_BLOCK] = _("Choose at least one participant.")
     elif not all(USER_ID.fullmatch(user) for user in form.participants):
-        errors[PARTICIPANTS_BLOCK] = "Choose participants from the list of people."
+        errors[PARTICIPANTS_BLOCK] = _("Choose participants from the list of people.")
     elif form.coach in form.participants:
-        errors[PARTICIPANTS_BLOCK] = (
+        errors[PARTICIPANTS_BLOCK] = _(
             "The coach is in the participants too: remove them here (they are invited as coach)."
         )
     if form.starts_at is None:
-        errors[START_BLOCK] = "Choose the date and time the session starts."
+        errors[START_BLOCK] = _("Choose the date and time the session starts.")
     elif form.starts_at <= now and not same_minute(form.starts_at, current_start):
-        errors[START_BLOCK] = "That time has already passed: choose a start in the future."
+        errors[START_BLOCK] = _("That time has already passed: choose a start in the future.")
     if not form.duration.isdigit() or not 1 <= int(form.duration) <= MAX_DURATION:
-        errors[DURATION_BLOCK] = f"Give the length in whole minutes, from 1 to {MAX_DURATION}."
+        errors[DURATION_BLOCK] = _("Give the length in whole minutes, from 1 to {most}.").format(
+            most=MAX_DURATION
+        )
     if len(form.location) > LOCATION_MAX:
-        errors[LOCATION_BLOCK] = f"Keep the place under {LOCATION_MAX} characters."
+        errors[LOCATION_BLOCK] = _("Keep the place under {most} characters.").format(
+            most=LOCATION_MAX
+        )
     if form.join_url is not None and not JOIN_URL.fullmatch(form.join_url):
-        errors[JOIN_URL_BLOCK] = "Give a web address starting with https:// (or http://)."
+        errors[JOIN_URL_BLOCK] = _("Give a web address starting with https:// (or http://).")
     return errors
 
 
@@ -166,7 +171,11 @@ def parse_question_form(view: dict[str, Any]) -> QuestionForm:
 
 def question_errors(form: QuestionForm) -> dict[str, str]:
     if not form.text:
-        return {QUESTION_BLOCK: "Write your question first."}
+        return {QUESTION_BLOCK: _("Write your question first.")}
     if len(form.text) > QUESTION_MAX:
-        return {QUESTION_BLOCK: f"Keep the question under {QUESTION_MAX} characters."}
+        return {
+            QUESTION_BLOCK: _("Keep the question under {most} characters.").format(
+                most=QUESTION_MAX
+            )
+        }
     return {}

@@ -15,19 +15,26 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import coaching_answers as answers
-from handlers import coaching_blocks, rsvp
+from handlers import coaching_blocks, i18n, rsvp
 from handlers.blocks import Message
 from handlers.coaching_blocks import COHORT_BLOCK, QUESTION_BLOCK, CohortChoice, SessionCard
 from handlers.coaching_forms import QuestionForm, SessionForm, session_form_errors, session_key
+from handlers.i18n import _
 from handlers.reminders import zone_of
 from storage import announcements, coaching, meetings, members, reminder_plans, rsvps, topics
 from storage.database import Database
 from storage.models import CoachingSession, RsvpState
+from storage.reminder_plans import REMINDERS_TURNED_OFF
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
-MEETING, COACHING = "meeting", "coaching session"
+MEETING, COACHING = "meeting", "coaching"  # the kinds coaching_answers has sentences for
+
+
+def language_of(session: Session, user: str) -> str | None:
+    """The language a DM to `user` is written in: it is composed now, while planned."""
+    return i18n.member_language(members.get(session, user))
 
 
 def cards_of(session: Session, found: Sequence[CoachingSession]) -> list[SessionCard]:
@@ -99,7 +106,7 @@ def reminder_settings(
 def turn_reminders_off(db: Database, user: str, now: datetime) -> None:
     with db.transaction(write=True) as session:
         members.set_reminders(session, user, False)
-        reminder_plans.cancel_for_member(session, user, now, "the member turned reminders off")
+        reminder_plans.cancel_for_member(session, user, now, REMINDERS_TURNED_OFF)
 
 
 def turn_reminders_on(db: Database, settings: Settings, user: str, now: datetime) -> None:
@@ -123,14 +130,12 @@ def decline_meeting(
         # A click like the announcement's: the freed seat goes to the waitlist, counts follow.
         outcome = rsvps.click(session, meeting, user, RsvpState.NOT_GOING.value, now)
         changed = outcome.changed
-        topic = topics.by_id(session, meeting.topic_id)
-        title = topic.title if topic and not topic.tbd else "the working-group meeting"
+        title = rsvp.own_title(topics.by_id(session, meeting.topic_id))
         rsvp.tell_promoted(session, meeting, title, outcome.promoted, now)
         reminder_plans.plan_meeting(session, meeting, settings.reminder_offsets, now)
         if changed or outcome.promoted:
             announcements.plan_refresh(session, meeting, now)
         zone = zone_of(session, user, settings.timezone)
-    title = topic.title if topic and not topic.tbd else "working-group"
     return answers.meeting_declined(title, meeting.starts_at, zone, changed=changed)
 
 
@@ -156,12 +161,14 @@ def decline_coaching(
         reminder_plans.plan_coaching_session(session, found, settings.reminder_offsets, now)
         if changed:
             coach_zone = zone_of(session, found.coach, settings.timezone)
+            with i18n.speaking(language_of(session, found.coach)):
+                text = answers.absence_notice(user, card, coach_zone)
             reminder_plans.notify_once(
                 session,
                 reminder_plans.absence_key(found.key, user),
                 kind=reminder_plans.COACH_ABSENCE,
                 recipient=found.coach,
-                text=answers.absence_notice(user, card, coach_zone),
+                text=text,
                 now=now,
                 about={"session": found.key},
             )
@@ -174,21 +181,21 @@ def tell_coordinators_coach_is_absent(
     """One DM per coordinator. The coach keeps their reminders: the session is theirs until a
     coordinator moves it or names another coach (a cancelled reminder row would come back at
     the next planning run anyway, since nothing in the session changed)."""
-    planned = [
-        reminder_plans.notify_once(
+    planned = False
+    for coordinator in settings.coordinators:
+        zone = zone_of(session, coordinator, settings.timezone)
+        with i18n.speaking(language_of(session, coordinator)):
+            text = answers.coach_absence_notice(card, zone)
+        planned |= reminder_plans.notify_once(
             session,
             reminder_plans.absence_key(card.key, card.coach, coordinator),
             kind=reminder_plans.COACH_ABSENCE,
             recipient=coordinator,
-            text=answers.coach_absence_notice(
-                card, zone_of(session, coordinator, settings.timezone)
-            ),
+            text=text,
             now=now,
             about={"session": card.key},
         )
-        for coordinator in settings.coordinators
-    ]
-    return any(planned)
+    return planned
 
 
 # -- questions for the coach --------------------------------------------------------------------
@@ -229,14 +236,15 @@ def store_question(
         # After the digest went out the coach would never see it there: send it on its own.
         late = reminder_plans.digest_went_out(session, found)
         if late and new and question.id is not None:
+            coach_zone = zone_of(session, found.coach, settings.timezone)
+            with i18n.speaking(language_of(session, found.coach)):
+                text = answers.late_question_notice(user, card, form.text, coach_zone)
             reminder_plans.notify_once(
                 session,
                 reminder_plans.late_question_key(found.key, question.id),
                 kind=reminder_plans.LATE_QUESTION,
                 recipient=found.coach,
-                text=answers.late_question_notice(
-                    user, card, form.text, zone_of(session, found.coach, settings.timezone)
-                ),
+                text=text,
                 now=now,
                 about={"session": found.key},
             )
@@ -282,7 +290,7 @@ def store_session(
             current_start=current.starts_at if current else None,
         )
         if form.editing and (current is None or current.cancelled_at is not None):
-            errors[COHORT_BLOCK] = "This session was cancelled meanwhile: schedule a new one."
+            errors[COHORT_BLOCK] = _("This session was cancelled meanwhile: schedule a new one.")
         if errors or cohort is None or cohort.id is None or form.starts_at is None:
             return errors
         key = form.editing or coaching.free_key(
@@ -338,12 +346,15 @@ def tell_everyone_it_is_cancelled(
     for person in dict.fromkeys((*card.participants, card.coach)):
         if person == by:
             continue
+        zone = zone_of(session, person, settings.timezone)
+        with i18n.speaking(language_of(session, person)):
+            text = answers.cancellation_notice(card, zone)
         reminder_plans.notify_once(
             session,
             reminder_plans.cancellation_key(card.key, person, stamp),
             kind=reminder_plans.SESSION_CANCELLED,
             recipient=person,
-            text=answers.cancellation_notice(card, zone_of(session, person, settings.timezone)),
+            text=text,
             now=now,
             about={"session": card.key},
         )

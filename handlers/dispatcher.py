@@ -32,6 +32,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers import announcements, i18n, reminders
 from handlers.outgoing import Later, Outgoing
+from handlers.reminder_blocks import GAVE_UP, REFUSED, UNEXPECTED
 from storage import announcements as announcement_kinds
 from storage import deliveries, meetings, members
 from storage.database import Database
@@ -117,7 +118,7 @@ class RateLimited(Exception):
     """`before_send`: our own gate stopped the call; otherwise Slack answered 429 to it."""
 
     def __init__(self, method: str, until: datetime, *, before_send: bool) -> None:
-        super().__init__(f"{method} rate limited until {until.isoformat()}")
+        super().__init__(f"{method}: 429 until {until.isoformat()}")  # the ledger's record
         self.method = method
         self.until = until
         self.before_send = before_send
@@ -264,13 +265,11 @@ class Dispatcher:
             if code in TRANSIENT_ERRORS:
                 self.retry_or_fail(row, report, code, uncertain=False)
             else:
-                self.fail(row, report, f"Slack refused the message: {code}")
+                self.fail(row, report, REFUSED, code=code)
         except Exception:
             # One bad row must not stop the others; it is retried, and fails after the last try.
             log.exception("delivery %s: unexpected error", row.key)
-            self.retry_or_fail(
-                row, report, "unexpected error in dei-bot", uncertain=phase != "prepare"
-            )
+            self.retry_or_fail(row, report, UNEXPECTED, uncertain=phase != "prepare")
 
     def hand_back(self, row: Delivery, at: datetime) -> None:
         assert row.id is not None
@@ -428,7 +427,7 @@ class Dispatcher:
             fresh = deliveries.by_key(session, row.key)
             attempts = fresh.attempts if fresh else row.attempts
         if attempts >= self.tuning.max_attempts:
-            self.fail(row, report, f"gave up after {attempts} attempts: {error}")
+            self.fail(row, report, GAVE_UP, attempts=attempts, error=error)
             return
         backoff = min(
             self.tuning.first_backoff * (2 ** max(0, attempts - 1)), self.tuning.max_backoff
@@ -442,13 +441,17 @@ class Dispatcher:
                 deliveries.record_retry(session, row.id, at=at, error=error, now=self.clock())
         report.add("retried")
 
-    def fail(self, row: Delivery, report: DispatchReport, error: str) -> None:
+    def fail(self, row: Delivery, report: DispatchReport, reason: str, **details: Any) -> None:
+        """`reason`: one of reminder_blocks.FAILURE_REASONS. The ledger keeps it in English for
+        the operators; each coordinator's notice says it in their own language."""
         assert row.id is not None
         now = self.clock()
+        error = reason.format(**details)
         with self.db.transaction(write=True) as session:
             deliveries.record_failed(session, row.id, error=error, now=now)
             if row.kind != FAILURE_NOTICE:
-                failure_notices(session, row, error, self.coordinators, now)
+                why = {"reason": reason, "details": details}
+                failure_notices(session, row, why, self.coordinators, now)
         report.add("failed")
         log.error("delivery %s to %s failed: %s", row.key, row.recipient, error)
 

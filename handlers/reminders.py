@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from handlers import announcements, lookup_messages, reminder_blocks
+from handlers.i18n import _
 from handlers.outgoing import Later, Outgoing, Unwanted
 from storage import announcements as announcement_kinds
 from storage import coaching, meetings, members, rsvps, topics
@@ -19,6 +20,7 @@ from storage.models import CoachingSession, Delivery, Member
 from storage.reminder_plans import (
     COACH_DIGEST,
     COACHING_REMINDER,
+    FAILURE_NOTICE,
     MEETING_REMINDER,
     NOTICE_KINDS,
     SESSION_CANCELLED,
@@ -62,8 +64,11 @@ def compose(
 
 
 def notice(session: Session, row: Delivery, now: datetime) -> Outgoing | Unwanted:
-    """A one-off DM whose words were written when it was planned; a notice about a coaching
-    session (`payload.session`) is dropped once it no longer makes sense."""
+    """A one-off DM whose words were written when it was planned (in the recipient's language),
+    or, for a failure notice, are written now; a notice about a coaching session
+    (`payload.session`) is dropped once it no longer makes sense."""
+    if row.kind == FAILURE_NOTICE and "text" not in row.payload:  # older ones carry their words
+        return failure_notice(row)
     if row.payload.get("session") is not None:
         if row.kind == SESSION_CANCELLED:
             found = coaching.session_by_key(session, str(row.payload["session"]))
@@ -74,6 +79,22 @@ def notice(session: Session, row: Delivery, now: datetime) -> Outgoing | Unwante
             if isinstance(still, Unwanted):
                 return still
     text = str(row.payload.get("text", ""))
+    return Outgoing(text=text, blocks=reminder_blocks.notice(text))
+
+
+def failure_notice(row: Delivery) -> Outgoing:
+    """Planned by storage without words (it knows none): composed in the coordinator's language."""
+    payload = row.payload
+    details = payload.get("details")
+    error = reminder_blocks.failure_reason(
+        str(payload.get("reason", "")), details if isinstance(details, dict) else {}
+    )
+    text = reminder_blocks.failure_notice(
+        str(payload.get("failed_kind", "")),
+        str(payload.get("failed_recipient", "")),
+        str(payload.get("failed_key", "")),
+        error,
+    )
     return Outgoing(text=text, blocks=reminder_blocks.notice(text))
 
 
@@ -91,7 +112,7 @@ def meeting_reminder(
         return Unwanted("the member turned reminders off")
     topic = topics.by_id(session, meeting.topic_id)
     text, blocks = reminder_blocks.meeting_reminder(
-        title=topic.title if topic and not topic.tbd else "Working-group meeting",
+        title=topic.title if topic and not topic.tbd else _("Working-group meeting"),
         meeting_key=meeting.key,
         starts_at=meeting.starts_at,
         now=now,

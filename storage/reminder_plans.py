@@ -34,6 +34,7 @@ LATE_QUESTION = "coach-late-question"  # a question sent after the coach's diges
 NOTICE_KINDS = (COACH_ABSENCE, FAILURE_NOTICE, SESSION_CANCELLED, LATE_QUESTION)
 REMINDER_KINDS = (MEETING_REMINDER, COACHING_REMINDER)
 WANTS_REMINDERS = ("going-in-person", "going-online", "maybe")
+REMINDERS_TURNED_OFF = "the member turned reminders off"  # the ledger's reason, for operators
 
 
 def offset_label(offset: timedelta) -> str:
@@ -243,14 +244,21 @@ def cancel_for_member(session: Session, user_id: str, now: datetime, reason: str
 
 
 def failure_notices(
-    session: Session, failed: Delivery, error: str, coordinators: Sequence[str], now: datetime
+    session: Session,
+    failed: Delivery,
+    why: dict[str, Any],
+    coordinators: Sequence[str],
+    now: datetime,
 ) -> None:
-    """One DM per coordinator naming what could not be delivered, through the ledger itself."""
-    text = (
-        f"dei-bot could not deliver a {failed.kind} to <@{failed.recipient}> "
-        f"(delivery {failed.key}): {error}. `dei-bot export deliveries` lists every message "
-        "and its state."
-    )
+    """One DM per coordinator naming what could not be delivered, through the ledger itself.
+    `why` is the handlers' own record of the reason: they write the words when it is sent, in
+    each coordinator's language."""
+    payload = {
+        "failed_kind": failed.kind,
+        "failed_recipient": failed.recipient,
+        "failed_key": failed.key,
+        **why,
+    }
     for coordinator in coordinators:
         deliveries.plan(
             session,
@@ -259,7 +267,7 @@ def failure_notices(
             recipient=coordinator,
             due_at=now,
             now=now,
-            payload={"text": text},
+            payload=payload,
         )
 
 
