@@ -79,5 +79,13 @@ def speak_their_language(
     """Bolt middleware: the listener (on its own thread, see i18n.ContextExecutor) and every
     message it builds are in the language of the person who acted."""
     user = context.user_id
+    context["speakers"] = speakers  # a listener that changes someone's language tells it
     with i18n.speaking(speakers.language(user, context.client) if user else None):
         return next()
+
+
+def forget_language(context: BoltContext, user_id: str) -> None:
+    """After `user_id` chose a language: their next answer uses it, not the cached one."""
+    known = context.get("speakers")
+    if isinstance(known, Speakers):
+        known.forget(user_id)
