@@ -79,17 +79,19 @@ def member_language(member: Member | None) -> str | None:
     return language_for(member.preferred_language, member.locale) if member else None
 
 
-# Spanish dates in the CLDR's own words: "martes, 13 de abril de 2027, 10:00 CDT".
-_DATE_PATTERNS = {"es": "EEEE, d 'de' MMMM 'de' y, HH:mm zzz"}
+# Spanish dates in the CLDR's words, with the zone's abbreviation as the English shows it
+# (Babel would write an offset): "martes, 13 de abril de 2027, 10:00 CDT".
+_DATE_PATTERNS = {"es": "EEEE, d 'de' MMMM 'de' y, HH:mm"}
 
 
 def date_and_time(moment: datetime, zone: ZoneInfo) -> str:
     """A full date and time in the reader's language, never only relative ("tomorrow")."""
     language = _reader.get()
+    local = moment.astimezone(zone)
     if language == DEFAULT:
-        local = moment.astimezone(zone)
         return local.strftime("%A %B %-d, %Y at %-I:%M %p %Z")
-    return format_datetime(moment, _DATE_PATTERNS[language], tzinfo=zone, locale=language)
+    written = format_datetime(local, _DATE_PATTERNS[language], tzinfo=zone, locale=language)
+    return f"{written} {local.strftime('%Z')}"
 
 
 P = ParamSpec("P")

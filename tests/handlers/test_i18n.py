@@ -34,7 +34,7 @@ def test_dates_are_written_in_the_readers_language() -> None:
     zone = ZoneInfo("America/Chicago")
     assert i18n.date_and_time(moment, zone) == "Tuesday April 13, 2027 at 10:00 AM CDT"
     with i18n.speaking("es"):
-        assert i18n.date_and_time(moment, zone).startswith("martes, 13 de abril de 2027, 10:00")
+        assert i18n.date_and_time(moment, zone) == "martes, 13 de abril de 2027, 10:00 CDT"
     with i18n.speaking("xx") as chosen:
         assert chosen == "en"
 
