@@ -58,7 +58,9 @@ class Backend(Protocol):
 
     def finds_anything(self, session: Session, term: Term) -> bool: ...
 
-    def practices(self, session: Session, terms: Sequence[Term]) -> list[PracticeMatch]: ...
+    def practices(
+        self, session: Session, terms: Sequence[Term], *, every: bool
+    ) -> list[PracticeMatch]: ...
 
 
 def for_session(session: Session) -> Backend:
@@ -95,12 +97,14 @@ class SQLite:
         statement = text("SELECT 1 FROM resource_search WHERE resource_search MATCH :q LIMIT 1")
         return session.execute(statement, {"q": _fts5_term(term)}).first() is not None
 
-    def practices(self, session: Session, terms: Sequence[Term]) -> list[PracticeMatch]:
+    def practices(
+        self, session: Session, terms: Sequence[Term], *, every: bool
+    ) -> list[PracticeMatch]:
         statement = text(
             "SELECT kind, owner_id, practice FROM practice_search "
             "WHERE practice_search MATCH :q ORDER BY rank"
         )
-        rows = session.execute(statement, {"q": _fts5(terms, every=False)}).all()
+        rows = session.execute(statement, {"q": _fts5(terms, every=every)}).all()
         return [PracticeMatch(kind, int(owner_id), practice) for kind, owner_id, practice in rows]
 
 
@@ -138,7 +142,9 @@ class PostgreSQL:
         )
         return session.execute(statement, {"q": _tsquery_term(term)}).first() is not None
 
-    def practices(self, session: Session, terms: Sequence[Term]) -> list[PracticeMatch]:
+    def practices(
+        self, session: Session, terms: Sequence[Term], *, every: bool
+    ) -> list[PracticeMatch]:
         statement = text(
             """
             SELECT kind, owner_id, practice
@@ -147,7 +153,7 @@ class PostgreSQL:
             ORDER BY ts_rank_cd(document, q.query) DESC, id
             """
         )
-        rows = session.execute(statement, {"q": _tsquery(terms, every=False)}).all()
+        rows = session.execute(statement, {"q": _tsquery(terms, every=every)}).all()
         return [PracticeMatch(kind, int(owner_id), practice) for kind, owner_id, practice in rows]
 
 

@@ -108,7 +108,7 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
             did_you_mean = _respelled(words, wanted, corrected)
             wanted = corrected
     page = found[max(0, offset) : max(0, offset) + max(0, min(limit, MAX_PAGE))]
-    practices = backend.practices(session, wanted) if wanted else []
+    practices = _practices(session, backend, wanted)
     return Found(
         words=words,
         hits=_hits(session, page),
@@ -213,6 +213,14 @@ def _hits(session: Session, page: Sequence[Ranked]) -> tuple[Hit, ...]:
         for ranked in page
         if ranked.id in by_id
     )
+
+
+def _practices(session: Session, backend: Backend, wanted: tuple[Term, ...]) -> list[PracticeMatch]:
+    """Practices that have every word, or failing that, any."""
+    if not wanted:
+        return []
+    every = backend.practices(session, wanted, every=True)
+    return every if every or len(wanted) == 1 else backend.practices(session, wanted, every=False)
 
 
 def _peers(session: Session, practices: Sequence[PracticeMatch]) -> tuple[Peer, ...]:
