@@ -10,10 +10,17 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers import blocks, coaching_answers, coaching_blocks, coaching_forms, coaching_work
+from handlers import (
+    blocks,
+    coaching_answers,
+    coaching_blocks,
+    coaching_forms,
+    coaching_work,
+    home_refresh,
+)
 from handlers.blocks import Message
 from handlers.coaching_blocks import (
     CANCEL_SESSION,
@@ -68,6 +75,7 @@ def answer_cant_make_it(
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -83,6 +91,7 @@ def answer_cant_make_it(
     else:
         answer = coaching_work.decline_coaching(db, settings, target.key, user, clock())
     send_answer(respond, client, body, answer)
+    home_refresh.refresh(context, [user])  # their RSVP or session on the Home changed
 
 
 def stop_reminders(
@@ -90,6 +99,7 @@ def stop_reminders(
     body: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -98,6 +108,7 @@ def stop_reminders(
     ack()
     coaching_work.turn_reminders_off(db, body["user"]["id"], clock())
     send_answer(respond, client, body, coaching_answers.reminders_turned_off())
+    home_refresh.refresh(context, [body["user"]["id"]])  # the Home shows the reminder setting
 
 
 def open_question_form(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,7 @@ def answer_rsvp(
 ) -> None:
     ack()  # Slack gives us 3 s; the click is stored right after
     user = body["user"]["id"]
-    message = record_click(
+    clicked = record_click(
         db,
         settings,
         str(action.get("value", "")),
@@ -61,8 +62,8 @@ def answer_rsvp(
         clock(),
         clicked_at=action_time(action),
     )
-    tell(respond, client, body, message)  # on the App Home there is no response_url: a DM
-    home_refresh.refresh(context, [user])
+    tell(respond, client, body, clicked.answer)  # on the App Home there is no response_url: a DM
+    home_refresh.refresh(context, [user, *clicked.promoted])
 
 
 def own_title(topic: Topic | None) -> str | None:
@@ -106,6 +107,12 @@ def action_time(action: dict[str, Any]) -> datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class Clicked:
+    answer: Message  # for the clicker
+    promoted: tuple[str, ...] = ()  # who got a seat because of it: their Home changed too
+
+
 def record_click(
     db: Database,
     settings: Settings,
@@ -115,19 +122,19 @@ def record_click(
     now: datetime,
     *,
     clicked_at: datetime | None = None,
-) -> Message:
+) -> Clicked:
     """The click, its waitlist promotions, reminders and the announcement's counts: one
     transaction, so a crash leaves all of it or none."""
     with db.transaction(write=True) as session:
         meeting = meetings.by_key(session, meeting_key)
         if meeting is None or meeting.id is None:
-            return announcement_blocks.rsvp_refused("", announcement_blocks.GONE)
+            return Clicked(announcement_blocks.rsvp_refused("", announcement_blocks.GONE))
         topic = topics.by_id(session, meeting.topic_id)
         title = title_of(topic)
         if meeting.cancelled_at is not None:
-            return announcement_blocks.rsvp_refused(title, announcement_blocks.CANCELLED)
+            return Clicked(announcement_blocks.rsvp_refused(title, announcement_blocks.CANCELLED))
         if now >= meeting.starts_at:
-            return announcement_blocks.rsvp_refused(title, announcement_blocks.STARTED)
+            return Clicked(announcement_blocks.rsvp_refused(title, announcement_blocks.STARTED))
         outcome = rsvps.click(session, meeting, user, wanted, now, clicked_at)
         tell_promoted(session, meeting, own_title(topic), outcome.promoted, now)
         if outcome.changed or outcome.promoted:
@@ -136,7 +143,7 @@ def record_click(
                     session, meeting, member, settings.reminder_offsets, now
                 )
             announcements.plan_refresh(session, meeting, now)
-        return announcement_blocks.rsvp_confirmation(
+        answer = announcement_blocks.rsvp_confirmation(
             state=outcome.state,
             title=title,
             starts_at=meeting.starts_at,
@@ -144,3 +151,4 @@ def record_click(
             position=outcome.waitlist_position,
             superseded=outcome.superseded,
         )
+    return Clicked(answer, promoted=tuple(outcome.promoted))

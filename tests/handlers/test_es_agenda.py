@@ -176,8 +176,9 @@ def test_a_promotion_dm_is_in_the_promoted_members_language(db: Database) -> Non
             session.add(Rsvp(meeting_id=meeting.id, user_id=user, state=state, updated_at=NOW))
     settings = Settings(coordinators=(COORDINATOR,), announce_channel="C0ANNOUNCE")
     # The English-speaking member frees the seat; the Spanish-speaking one gets it.
-    answer = rsvp.record_click(db, settings, meeting.key, ANGLO, "not-going", NOW)
-    assert answer.text.startswith("You can't make it")
+    clicked = rsvp.record_click(db, settings, meeting.key, ANGLO, "not-going", NOW)
+    assert clicked.promoted == (SPEAKER,)
+    assert clicked.answer.text.startswith("You can't make it")
     told = dm_text(db, "promotion:", SPEAKER)
     assert told.startswith("Buenas noticias: se liberó un cupo y es suyo.")
     assert "Hiring &amp; Recruitment" in told and '"No podré asistir"' in told
