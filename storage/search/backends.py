@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from storage.models import UTCDateTime
-from storage.search.words import Term
+from storage.search.words import STOP_WORDS, Term
 
 MAX_RANKED = 500
 # Column weights, title first. bm25 multiplies each column's score; ts_rank_cd takes {D,C,B,A}.
@@ -170,10 +170,15 @@ def _candidate(row: Any, topics: Sequence[str]) -> Candidate:
 def _ways(term: Term) -> list[tuple[tuple[str, ...], bool]]:
     """The words (and whether as a phrase) any of which satisfies `term`."""
     return [
-        (term.words, term.phrase),
+        (term.words if term.phrase else _without_stop_words(term.words), term.phrase),
         *(((word,), False) for word in term.completions),
-        *((alternative.words, False) for alternative in term.also),
+        *((_without_stop_words(alternative.words), False) for alternative in term.also),
     ]
+
+
+def _without_stop_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    # PostgreSQL drops them itself; FTS5 would demand them ("request for proposals").
+    return tuple(word for word in words if word not in STOP_WORDS) or words
 
 
 # FTS5 query text: every word in double quotes (a string, never an operator); the words hold
