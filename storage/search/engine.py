@@ -72,7 +72,7 @@ class Volunteer:
 class Found:
     words: str  # the text as searched; escape it before display
     hits: tuple[Hit, ...]  # this page, best first
-    total: int  # how many resources matched in all
+    total: int  # how many resources matched in all, counted up to MAX_RANKED
     did_you_mean: str | None  # the corrected words, when the hits are for them
     synonyms_used: tuple[tuple[str, str], ...]  # (term as typed, what it also searched for)
     peers: tuple[Peer, ...]

@@ -12,7 +12,9 @@ import bisect
 import heapq
 import itertools
 import json
+import logging
 import threading
+import time
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -32,6 +34,11 @@ from storage.search.words import (
     word_counts,
 )
 
+log = logging.getLogger(__name__)
+
+# Counting the words of 100,000 resources takes a second or two: then a lookup after a write
+# uses the words from before it while a thread counts the new ones. Small libraries count inline.
+SLOW_BUILD_SECONDS = 0.25
 MAX_COMPLETIONS = 5  # an unfinished word stands for at most this many known words
 CORRECTION_FROM = 4  # shorter words are too ambiguous to correct ("hr" is not a typo of "hi")
 CORRECTION_SCORE = 80  # rapidfuzz ratio: "procurment" -> "procurement" is 95
@@ -49,7 +56,8 @@ class TopicWords:
 class Vocabulary:
     """Every word a lookup can find, with how often it occurs: for finishing and correcting."""
 
-    def __init__(self, counts: Counter[str]) -> None:
+    def __init__(self, counts: Counter[str], *, build_seconds: float = 0.0) -> None:
+        self.build_seconds = build_seconds
         self._counts = counts
         self._sorted = sorted(counts)
         self._by_length: dict[int, list[str]] = {}
@@ -95,16 +103,43 @@ class Lexicon:
     longest_synonym: int
     topics: tuple[TopicWords, ...]  # the calendar's chosen topics, TBD months left out
     _vocabulary: Vocabulary | None = None
+    _previous: Vocabulary | None = None  # the last lexicon's, served while a slow build runs
+    _rebuilding: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def month_topic(self, month: str) -> TopicWords | None:
         return next((topic for topic in self.topics if topic.month == month), None)
 
     def vocabulary(self, session: Session) -> Vocabulary:
+        """The words as of this lexicon's stamp; after a write to a large library, the words
+        as of the write before until the new ones are counted (a stale word only fails to
+        complete or correct, and a correction is checked against the index anyway)."""
         with self._lock:
-            if self._vocabulary is None:
-                self._vocabulary = Vocabulary(_word_counts(session))
+            if self._vocabulary is not None:
+                return self._vocabulary
+            previous = self._previous
+            if previous is not None and previous.build_seconds > SLOW_BUILD_SECONDS:
+                if not self._rebuilding:
+                    self._rebuilding = True
+                    threading.Thread(
+                        target=self._rebuild, args=(_engine(session),), daemon=True
+                    ).start()
+                return previous
+            self._vocabulary = _counted(session)
             return self._vocabulary
+
+    def _rebuild(self, engine: Engine) -> None:
+        try:
+            with Session(engine) as session:
+                vocabulary = _counted(session)
+        except Exception:
+            log.exception("counting the lookup vocabulary failed; the next lookup counts anew")
+            with self._lock:
+                self._previous = None  # so the next lookup counts in its own time
+                self._rebuilding = False
+            return
+        with self._lock:
+            self._vocabulary = vocabulary
 
     def closest_topics(self, text: str) -> list[int]:
         """Ids of the topics whose title or a keyword is nearest `text`, nearest first."""
@@ -145,6 +180,8 @@ def current(session: Session) -> Lexicon:
     if cached is not None and stamp is not None and cached.stamp == stamp:
         return cached
     lexicon = _build(session, stamp)
+    if cached is not None:
+        lexicon._previous = cached._vocabulary or cached._previous
     if stamp is not None:  # no stamp: never written to, or emptied by hand; cheap to rebuild
         with _cache_lock:
             _cache[engine] = lexicon
@@ -192,6 +229,12 @@ def _synonym_groups(
 def _searchable(words: tuple[str, ...]) -> bool:
     # A one-word synonym that is a stop word would mean different things to the two back ends.
     return bool(words) and not (len(words) == 1 and words[0] in STOP_WORDS)
+
+
+def _counted(session: Session) -> Vocabulary:
+    started = time.perf_counter()
+    counts = _word_counts(session)
+    return Vocabulary(counts, build_seconds=time.perf_counter() - started)
 
 
 def _word_counts(session: Session) -> Counter[str]:

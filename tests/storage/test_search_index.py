@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
 from storage import imports
 from storage.database import Database
 from storage.models import Community, Resource, SearchStamp, Topic
-from storage.search import MAX_QUERY_CHARS, find
+from storage.search import MAX_QUERY_CHARS, find, lexicon
 from storage.search.backends import MAX_RANKED
 from tests.storage.test_search import TODAY, keys, load_library, lookup
 
@@ -217,3 +219,21 @@ def test_a_community_contributes_to_what_its_resources_are_found_by(db: Database
 
     assert hits[0].community is not None and hits[0].community.key == "skokie"
     assert hits[0].resource.url is None  # the library gives no address it does not know
+
+
+def test_after_a_write_to_a_large_library_the_new_words_are_counted_aside(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexicon, "SLOW_BUILD_SECONDS", -1.0)  # as if the library were huge
+    add(db, "a", "Ombudsperson Handbook")
+    assert keys(lookup(db, "ombuds")) == ["a"]
+
+    add(db, "b", "Zebrafish Studies")
+    # Meanwhile the words from before the write serve: the new one does not complete yet.
+    assert lookup(db, "zebraf").total == 0
+    deadline = time.monotonic() + 10
+    while lookup(db, "zebraf").total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    assert keys(lookup(db, "zebraf")) == ["b"]
+    assert keys(lookup(db, "ombuds")) == ["a"]
