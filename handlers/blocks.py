@@ -13,20 +13,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import i18n
-from handlers.i18n import _
+from handlers.i18n import N_, _
 
 COMMAND = "/dei-topic"
 SECTION_TEXT_LIMIT = 3000
 
+# The words typed after the command, one by one: sub-commands are the same in every language.
 EXAMPLES = (
-    ("", "this month's topic, the next meeting and your RSVP"),
-    ("hiring", "look up resources and peers (any words)"),
-    ("suggest", "suggest a resource for the shared repository (coordinators: add one)"),
-    ("calendar", "the topic calendar, past and coming months"),
-    ("coaching", "your next coaching sessions"),
-    ("reminders off", "stop reminder DMs (`reminders on` starts them again)"),
-    ("agenda", "coordinators: post or edit a meeting agenda"),
-    ("help", "this message"),
+    ((), N_("this month's topic, the next meeting and your RSVP")),
+    (("hiring",), N_("look up resources and peers (any words)")),
+    (("suggest",), N_("suggest a resource for the shared repository (coordinators: add one)")),
+    (("calendar",), N_("the topic calendar, past and coming months")),
+    (("coaching",), N_("your next coaching sessions")),
+    (("reminders", "off"), N_("stop reminder DMs (`reminders on` starts them again)")),
+    (("agenda",), N_("coordinators: post or edit a meeting agenda")),
+    (("help",), N_("this message")),
 )
 
 
@@ -87,19 +88,23 @@ def plain_date(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def help_message(coordinators: tuple[str, ...]) -> Message:
-    lines = [f"`{COMMAND}{' ' + words if words else ''}`: {what}" for words, what in EXAMPLES]
-    who = ", ".join(f"<@{user}>" for user in coordinators) or "your working-group coordinators"
+    lines = [f"`{' '.join((COMMAND, *words))}`: {_(what)}" for words, what in EXAMPLES]
+    who = ", ".join(f"<@{user}>" for user in coordinators) or _("your working-group coordinators")
     text = (
-        f"How to use {COMMAND}:\n"
+        _("How to use {command}:").format(command=COMMAND)
+        + "\n"
         + "\n".join(f"• {line}" for line in lines)
-        + f"\nQuestions about the working group? Ask {who}."
+        + "\n"
+        + _("Questions about the working group? Ask {who}.").format(who=who)
     )
     blocks = [
-        header("dei-bot: the DEI working group's assistant"),
+        header(_("dei-bot: the DEI working group's assistant")),
         section("\n".join(f"• {line}" for line in lines)),
         context(
-            "Examples: `/dei-topic language access`, `/dei-topic procurement`, "
-            f"`/dei-topic calendar`. Questions about the working group? Ask {who}."
+            _(
+                "Examples: `/dei-topic language access`, `/dei-topic procurement`, "
+                "`/dei-topic calendar`. Questions about the working group? Ask {who}."
+            ).format(who=who)
         ),
     ]
     return Message(text=text, blocks=blocks)
@@ -108,15 +113,19 @@ def help_message(coordinators: tuple[str, ...]) -> Message:
 def coordinators_only(feature: str, coordinators: tuple[str, ...]) -> Message:
     if coordinators:
         who = ", ".join(f"<@{user}>" for user in coordinators)
-        ask = f"Please ask a coordinator ({who}) if you would like something added."
+        ask = _("Please ask a coordinator ({coordinators}) if you would like something added.")
+        ask = ask.format(coordinators=who)
     else:
-        ask = "No coordinators are configured yet; the bot's operator can add them."
-    text = f"Sorry, {feature} is for the working group's coordinators. {ask}"
+        ask = _("No coordinators are configured yet; the bot's operator can add them.")
+    # `feature` comes translated: "posting an agenda".
+    text = _("Sorry, {feature} is for the working group's coordinators. {ask}").format(
+        feature=feature, ask=ask
+    )
     return Message(text=text, blocks=[section(text)])
 
 
 def something_went_wrong() -> Message:
-    text = (
+    text = _(
         "Sorry, something went wrong on our side and your request was not completed. "
         "Nothing you entered was changed. Please try again in a minute; if it keeps happening, "
         "tell a coordinator."
@@ -124,19 +133,31 @@ def something_went_wrong() -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+# Translated where shown: _(RSVP_WORDS[state]), _(FORMAT_WORDS[format]).
 RSVP_WORDS = {
-    "going-in-person": "going, in person",
-    "going-online": "going, online",
-    "maybe": "maybe",
-    "not-going": "can't make it",
-    "waitlisted-in-person": "on the waitlist for in person",
-    "waitlisted-online": "on the waitlist for online",
+    "going-in-person": N_("going, in person"),
+    "going-online": N_("going, online"),
+    "maybe": N_("maybe"),
+    "not-going": N_("can't make it"),
+    "waitlisted-in-person": N_("on the waitlist for in person"),
+    "waitlisted-online": N_("on the waitlist for online"),
 }
 FORMAT_WORDS = {
-    "in-person": "in person",
-    "online": "online",
-    "hybrid": "hybrid (in person and online)",
+    "in-person": N_("in person"),
+    "online": N_("online"),
+    "hybrid": N_("hybrid (in person and online)"),
 }
+NO_RSVP = N_("you have not RSVP'd yet")
+
+
+def rsvp_words(state: str | None) -> str:
+    """Someone's RSVP written out in the reader's language."""
+    return _(RSVP_WORDS.get(state or "", NO_RSVP))
+
+
+def format_words(format: str) -> str:
+    """A meeting's format in the reader's language; an unknown one as stored."""
+    return _(FORMAT_WORDS[format]) if format in FORMAT_WORDS else format
 
 
 @dataclass(frozen=True)
@@ -161,12 +182,17 @@ def resource_line(resource: ResourceLine) -> tuple[str, str]:
     """Mrkdwn and plain text of one resource: title (a link only when we know the address)."""
     title = escape(resource.title)
     shown = f"<{resource.url}|{title}>" if resource.url else f"*{title}*"
-    extra = f" ({escape(resource.kind)})"
+    # Every stored kind is in the catalog (resource_curation_blocks.KIND_WORDS).
+    kind = _(resource.kind)
     if resource.community:
-        extra += f", from {escape(resource.community)}"
+        named = _("{title} ({kind}), from {community}").format(
+            title=shown, kind=escape(kind), community=escape(resource.community)
+        )
+    else:
+        named = f"{shown} ({escape(kind)})"
     summary = f": {escape(truncate(resource.summary, 200))}" if resource.summary else ""
-    plain = f"{resource.title} ({resource.kind}){summary and ': ' + resource.summary[:200]}"
-    return f"• {shown}{extra}{summary}", plain
+    plain = f"{resource.title} ({kind}){summary and ': ' + resource.summary[:200]}"
+    return f"• {named}{summary}", plain
 
 
 def this_months_topic(
@@ -179,35 +205,40 @@ def this_months_topic(
     rsvp_buttons: dict[str, Any] | None = None,
 ) -> Message:
     if topic_title is None:
-        text = (
-            f"No topic is on the calendar for {month_label} yet. "
-            f"`{COMMAND} calendar` shows the months that are planned."
-        )
+        text = no_topic_yet(month_label)
         return Message(text=text, blocks=[section(text)])
     blocks: list[dict[str, Any]] = [header(f"{month_label}: {topic_title}")]
-    plain = [f"This month's topic ({month_label}): {topic_title}."]
+    plain = [
+        _("This month's topic ({month}): {title}.").format(month=month_label, title=topic_title)
+    ]
     if topic_summary:
         blocks.append(section(escape(topic_summary)))
         plain.append(topic_summary)
     if meeting:
-        where = FORMAT_WORDS.get(meeting.format, meeting.format)
+        where = format_words(meeting.format)
         if meeting.location:
             where += f", {escape(meeting.location)}"
-        lines = [f"*Next meeting:* {date_token(meeting.starts_at, zone)} ({where})"]
-        plain_where = f"Next meeting: {plain_date(meeting.starts_at, zone)} ({where})."
+        when = date_token(meeting.starts_at, zone)
+        lines = [_("*Next meeting:* {date} ({where})").format(date=when, where=where)]
+        plain_where = _("Next meeting: {date} ({where}).").format(
+            date=plain_date(meeting.starts_at, zone), where=where
+        )
         if meeting.join_url:
-            lines.append(f"*Join online:* <{meeting.join_url}|join link>")
-        state = RSVP_WORDS.get(meeting.rsvp_state or "", "you have not RSVP'd yet")
-        lines.append(f"*Your RSVP:* {state}")
+            lines.append(_("*Join online:* <{url}|join link>").format(url=meeting.join_url))
+        state = rsvp_words(meeting.rsvp_state)
+        lines.append(_("*Your RSVP:* {state}").format(state=state))
         blocks.append(section("\n".join(lines)))
-        plain += [plain_where, f"Your RSVP: {state}."]
+        plain += [plain_where, _("Your RSVP: {state}.").format(state=state)]
     else:
-        blocks.append(section("No meeting is scheduled yet for this topic."))
-        plain.append("No meeting is scheduled yet.")
+        blocks.append(section(_("No meeting is scheduled yet for this topic.")))
+        plain.append(_("No meeting is scheduled yet."))
     if resources:
         rendered = [resource_line(resource) for resource in resources]
-        blocks.append(section("*Resources for this topic*\n" + "\n".join(m for m, _ in rendered)))
-        plain.append("Resources: " + "; ".join(p for _, p in rendered))
+        shown = "\n".join(m for m, _p in rendered)
+        blocks.append(section(_("*Resources for this topic*") + "\n" + shown))
+        plain.append(
+            _("Resources: {resources}").format(resources="; ".join(p for _m, p in rendered))
+        )
     if meeting and rsvp_buttons:
         blocks.append(rsvp_buttons)
     return Message(text=" ".join(plain), blocks=blocks)
@@ -220,24 +251,39 @@ class CalendarMonth:
     title: str | None  # None: TBD
 
 
+def no_topic_yet(month_label: str) -> str:
+    return _(
+        "No topic is on the calendar for {month} yet. "
+        "`{command} calendar` shows the months that are planned."
+    ).format(month=month_label, command=COMMAND)
+
+
 def topic_calendar(months: list[CalendarMonth], current_month: str) -> Message:
     if not months:
-        text = "The topic calendar is empty. Coordinators can load it with `dei-bot import`."
+        text = _("The topic calendar is empty. Coordinators can load it with `dei-bot import`.")
         return Message(text=text, blocks=[section(text)])
     past = [m for m in months if m.month < current_month]
     coming = [m for m in months if m.month >= current_month]
 
-    def line(month: CalendarMonth) -> tuple[str, str]:
-        title = escape(month.title) if month.title else "_TBD: topic not chosen yet_"
-        marker = " ← this month" if month.month == current_month else ""
-        return f"• *{month.label}*: {title}{marker}", f"{month.label}: {month.title or 'TBD'}"
+    tbd = _("TBD")
 
-    blocks: list[dict[str, Any]] = [header("Working-group topic calendar")]
-    plain = ["Working-group topic calendar."]
-    for heading, group in (("Coming", coming), ("Past", list(reversed(past)))):
+    def line(month: CalendarMonth) -> tuple[str, str]:
+        title = escape(month.title) if month.title else _("_TBD: topic not chosen yet_")
+        plain_line = f"{month.label}: {month.title or tbd}"
+        if month.month == current_month:
+            shown = _("• *{month}*: {title} ← this month").format(month=month.label, title=title)
+            return shown, plain_line
+        return f"• *{month.label}*: {title}", plain_line
+
+    blocks: list[dict[str, Any]] = [header(_("Working-group topic calendar"))]
+    plain = [_("Working-group topic calendar.")]
+    for heading, summary, group in (
+        (_("*Coming*"), _("Coming: {months}."), coming),
+        (_("*Past*"), _("Past: {months}."), list(reversed(past))),
+    ):
         if not group:
             continue
         rendered = [line(month) for month in group]
-        blocks += [section(f"*{heading}*"), *sections_of([m for m, _ in rendered])]
-        plain.append(f"{heading}: " + "; ".join(p for _, p in rendered) + ".")
+        blocks += [section(heading), *sections_of([m for m, _p in rendered])]
+        plain.append(summary.format(months="; ".join(p for _m, p in rendered)))
     return Message(text=" ".join(plain), blocks=blocks[:50])

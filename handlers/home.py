@@ -28,7 +28,9 @@ from handlers.home_blocks import (
 )
 from handlers.home_refresh import CONTEXT_KEY, HomeRefresher
 from handlers.home_tool_blocks import EXPORT
+from handlers.i18n import N_, _
 from handlers.replies import tell
+from handlers.speakers import forget_language
 from storage.database import Database
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
 
-EXPORTING = "exporting data"
+EXPORTING = N_("exporting data")
 
 
 def register(
@@ -128,6 +130,7 @@ def choose_language(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    context: BoltContext,
     *,
     db: Database,
     refresher: HomeRefresher,
@@ -136,6 +139,7 @@ def choose_language(
     chosen = (action.get("selected_option") or {}).get("value")
     user = body["user"]["id"]
     if home_work.set_language(db, user, str(chosen or "")):
+        forget_language(context, user)  # their very next answer is in it, not in a minute
         refresher.refresh([user])
 
 
@@ -152,7 +156,7 @@ def send_export(
     ack()
     user = body["user"]["id"]
     if not settings.is_coordinator(user):
-        tell(respond, client, body, blocks.coordinators_only(EXPORTING, settings.coordinators))
+        tell(respond, client, body, blocks.coordinators_only(_(EXPORTING), settings.coordinators))
         return
     what = str((action.get("selected_option") or {}).get("value") or "")
     exported = home_work.export_table(db, what)
@@ -166,6 +170,6 @@ def send_export(
         channel=dm,
         content=content,
         filename=f"dei-bot-{what}.csv",
-        title=home_tool_blocks.EXPORTS[what],
+        title=home_tool_blocks.export_name(what),
         initial_comment=caption.text,
     )

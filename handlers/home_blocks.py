@@ -14,23 +14,27 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
 from handlers import i18n
 from handlers.announcement_blocks import BUTTON_WORDS, rsvp_actions
 from handlers.blocks import (
     COMMAND,
-    FORMAT_WORDS,
-    RSVP_WORDS,
     Message,
     context,
     date_token,
     escape,
+    format_words,
     header,
+    no_topic_yet,
+    rsvp_words,
     section,
     truncate,
 )
 from handlers.coaching_answers import offsets_words
 from handlers.coaching_blocks import SessionCard, button, input_block, plain, session_card
 from handlers.home_tool_blocks import CoordinatorFacts, coordinator_part, spoken
+from handlers.i18n import _, ngettext
 from handlers.resource_curation_blocks import SUGGEST_RESOURCE
 
 SEARCH_RESOURCES = "home_search_resources"
@@ -78,7 +82,7 @@ class HomeFacts:
 
 def day_words(moment: datetime, zone: ZoneInfo) -> str:
     """A short, absolute day for labels: never "tomorrow" without the date."""
-    return moment.astimezone(zone).strftime("%b %-d, %Y")
+    return format_skeleton("yMMMd", moment.astimezone(zone), locale=i18n.current())
 
 
 def home_rsvp_buttons(meeting: HomeMeeting, zone: ZoneInfo) -> dict[str, Any]:
@@ -86,26 +90,26 @@ def home_rsvp_buttons(meeting: HomeMeeting, zone: ZoneInfo) -> dict[str, Any]:
     block = rsvp_actions(meeting.key, meeting.format)
     which = f"{spoken(meeting.title)}, {day_words(meeting.starts_at, zone)}"
     for element in block["elements"]:
-        words = BUTTON_WORDS[element["action_id"]]
+        action = element["action_id"]
+        words = _(BUTTON_WORDS[action])
         element["accessibility_label"] = truncate(f"{words}: {which}", LABEL_MAX)
     return block
 
 
 def meeting_section(meeting: HomeMeeting, zone: ZoneInfo) -> list[dict[str, Any]]:
-    how = FORMAT_WORDS.get(meeting.format, meeting.format)
-    state = RSVP_WORDS.get(meeting.rsvp_state or "", "you have not RSVP'd yet")
+    when = date_token(meeting.starts_at, zone)
     lines = [
         f"*{escape(meeting.title)}*",
-        f"*When:* {date_token(meeting.starts_at, zone)} ({meeting.duration_minutes} minutes)",
-        f"*Format:* {how}",
+        _("*When:* {date} ({minutes} minutes)").format(date=when, minutes=meeting.duration_minutes),
+        _("*Format:* {format}").format(format=format_words(meeting.format)),
     ]
     if meeting.location:
-        lines.append(f"*Where:* {escape(meeting.location)}")
+        lines.append(_("*Where:* {place}").format(place=escape(meeting.location)))
     if meeting.join_url:
-        lines.append(f"*Join online:* <{escape(meeting.join_url)}|join link>")
-    lines.append(f"*Your RSVP:* {state}")
+        lines.append(_("*Join online:* <{url}|join link>").format(url=escape(meeting.join_url)))
+    lines.append(_("*Your RSVP:* {state}").format(state=rsvp_words(meeting.rsvp_state)))
     if meeting.started:
-        lines.append("_Happening now: RSVPs are closed._")
+        lines.append(_("_Happening now: RSVPs are closed._"))
         return [section("\n".join(lines))]
     return [section("\n".join(lines)), home_rsvp_buttons(meeting, zone)]
 
@@ -113,55 +117,54 @@ def meeting_section(meeting: HomeMeeting, zone: ZoneInfo) -> list[dict[str, Any]
 def topic_and_search(facts: HomeFacts) -> list[dict[str, Any]]:
     """This month's topic, and the way into the repository (coordinators add from their tools)."""
     if facts.topic_title is None:
-        topic = (
-            f"No topic is on the calendar for {facts.month_label} yet. "
-            f"`{COMMAND} calendar` shows the months that are planned."
-        )
+        topic = no_topic_yet(facts.month_label)
     else:
-        topic = f"*This month's topic ({facts.month_label}):* {escape(facts.topic_title)}"
+        topic = _("*This month's topic ({month}):* {title}").format(
+            month=facts.month_label, title=escape(facts.topic_title)
+        )
     search = button(
         SEARCH_RESOURCES,
-        "Search resources",
+        _("Search resources"),
         "search",
-        hint="Search the working group's resources and peers",
+        hint=_("Search the working group's resources and peers"),
     )
     elements = [search]
     if facts.coordinator is None:
         elements.append(
             button(
                 SUGGEST_RESOURCE,
-                "Suggest a resource",
+                _("Suggest a resource"),
                 "suggest",
-                hint="Suggest a resource for the coordinators to add",
+                hint=_("Suggest a resource for the coordinators to add"),
             )
         )
     return [section(topic), {"type": "actions", "block_id": "home-search", "elements": elements}]
 
 
 def meetings_part(facts: HomeFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [header("Upcoming meetings")]
+    blocks: list[dict[str, Any]] = [header(_("Upcoming meetings"))]
     if not facts.meetings:
-        blocks.append(section("No working-group meetings are scheduled yet."))
+        blocks.append(section(_("No working-group meetings are scheduled yet.")))
         return blocks
     for meeting in facts.meetings[:MAX_MEETINGS]:
         blocks += meeting_section(meeting, zone)
     if facts.more_meetings:
-        blocks.append(
-            context(
-                f"Only the next {MAX_MEETINGS} meetings are shown here; "
-                f"{facts.more_meetings} more are scheduled after them."
-            )
+        more = ngettext(
+            "Only the next {shown} meetings are shown here; {count} more is scheduled after them.",
+            "Only the next {shown} meetings are shown here; {count} more are scheduled after them.",
+            facts.more_meetings,
         )
+        blocks.append(context(more.format(shown=MAX_MEETINGS, count=facts.more_meetings)))
     return blocks
 
 
 def sessions_part(facts: HomeFacts, zone: ZoneInfo) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [header("Your coaching sessions")]
+    blocks: list[dict[str, Any]] = [header(_("Your coaching sessions"))]
     if not facts.sessions:
-        blocks.append(section("You have no coaching sessions coming up."))
+        blocks.append(section(_("You have no coaching sessions coming up.")))
         return blocks
     for card in facts.sessions[:MAX_SESSIONS]:
-        card_blocks, _ = session_card(
+        card_blocks, _text = session_card(
             card, viewer=facts.viewer, coordinator=False, now=facts.now, zone=zone
         )
         blocks += card_blocks
@@ -173,35 +176,43 @@ def language_option(code: str) -> dict[str, Any]:
 
 
 def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
-    offsets = offsets_words(facts.reminder_offsets) if facts.reminder_offsets else "shortly"
-    if facts.reminders_enabled:
-        reminders = (
-            f"*Reminders:* on. I send you a direct message {offsets} before each meeting you "
+    if facts.reminders_enabled and facts.reminder_offsets:
+        reminders = _(
+            "*Reminders:* on. I send you a direct message {offsets} before each meeting you "
+            "RSVP'd to and each coaching session you're in."
+        ).format(offsets=offsets_words(facts.reminder_offsets))
+    elif facts.reminders_enabled:
+        reminders = _(
+            "*Reminders:* on. I send you a direct message shortly before each meeting you "
             "RSVP'd to and each coaching session you're in."
         )
+    else:
+        reminders = _("*Reminders:* off. I don't send you reminders before meetings or sessions.")
+    if facts.reminders_enabled:
         toggle = button(
-            REMINDERS, "Turn reminders off", "off", hint="Stop reminder direct messages"
+            REMINDERS, _("Turn reminders off"), "off", hint=_("Stop reminder direct messages")
         )
     else:
-        reminders = "*Reminders:* off. I don't send you reminders before meetings or sessions."
         toggle = button(
-            REMINDERS, "Turn reminders on", "on", hint="Get reminder direct messages again"
+            REMINDERS, _("Turn reminders on"), "on", hint=_("Get reminder direct messages again")
         )
     code = facts.language if facts.language in i18n.LANGUAGES else i18n.DEFAULT
     chooser = {
         "type": "static_select",
         "action_id": LANGUAGE,
-        "placeholder": plain("Choose a language"),
+        "placeholder": plain(_("Choose a language")),
         "options": [language_option(option) for option in i18n.LANGUAGES],
         "initial_option": language_option(code),
     }
     return [
-        header("Your settings"),
+        header(_("Your settings")),
         {**section(reminders), "block_id": "home-reminders", "accessory": toggle},
         {
             **section(
-                f"*Language for my messages:* {i18n.LANGUAGES[code]}. "
-                "Messages use it wherever a translation exists."
+                _(
+                    "*Language for my messages:* {language}. "
+                    "Messages use it wherever a translation exists."
+                ).format(language=i18n.LANGUAGES[code])
             ),
             "block_id": "home-language",
             "accessory": chooser,
@@ -211,13 +222,13 @@ def settings_part(facts: HomeFacts) -> list[dict[str, Any]]:
 
 def home_tab(facts: HomeFacts, zone: ZoneInfo) -> dict[str, Any]:
     """The whole Home tab of one person; coordinators get their tools below the rest."""
-    blocks: list[dict[str, Any]] = [header("DEI working group"), *topic_and_search(facts)]
+    blocks: list[dict[str, Any]] = [header(_("DEI working group")), *topic_and_search(facts)]
     blocks += [{"type": "divider"}, *meetings_part(facts, zone)]
     blocks += [{"type": "divider"}, *sessions_part(facts, zone)]
     blocks += [{"type": "divider"}, *settings_part(facts)]
     if facts.coordinator is not None:
         blocks += [{"type": "divider"}, *coordinator_part(facts.coordinator, zone)]
-    blocks.append(context(f"`{COMMAND} help` shows everything I can do."))
+    blocks.append(context(_("`{command} help` shows everything I can do.").format(command=COMMAND)))
     return {"type": "home", "blocks": blocks[:VIEW_MAX_BLOCKS]}
 
 
@@ -230,26 +241,26 @@ def search_form(words: str = "", results: Message | None = None) -> dict[str, An
         "type": "plain_text_input",
         "action_id": SEARCH_INPUT,
         "max_length": SEARCH_WORDS_MAX,
-        "placeholder": plain("e.g. hiring, language access, procurement"),
+        "placeholder": plain(_("e.g. hiring, language access, procurement")),
     }
     if words:
         element["initial_value"] = words[:SEARCH_WORDS_MAX]
     question = input_block(
         SEARCH_BLOCK,
-        "Look up resources and peers",
+        _("Look up resources and peers"),
         element,
-        hint="A topic, a practice or a municipality: any words.",
+        hint=_("A topic, a practice or a municipality: any words."),
     )
     found = list(results.blocks or [section(results.text)]) if results else []
     return {
         "type": "modal",
         "callback_id": SEARCH_FORM,
-        "title": plain("Search results" if results else "Search resources"),
-        "submit": plain("Search"),
-        "close": plain("Close"),
+        "title": plain(_("Search results") if results else _("Search resources")),
+        "submit": plain(_("Search")),
+        "close": plain(_("Close")),
         "blocks": [*found[: VIEW_MAX_BLOCKS - 1], question],
     }
 
 
 def search_words_missing() -> dict[str, str]:
-    return {SEARCH_BLOCK: "Type a word or two to look up, for example: hiring."}
+    return {SEARCH_BLOCK: _("Type a word or two to look up, for example: hiring.")}

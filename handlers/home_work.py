@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import agenda_work, coaching_work, commands, home_blocks, home_tool_blocks, i18n
+from handlers.announcement_blocks import month_words
 from handlers.blocks import Message
 from handlers.home_blocks import (
     MAX_MEETINGS,
@@ -40,17 +41,19 @@ LISTED = 20  # meetings read for the Home: the next MAX_MEETINGS, and a count of
 
 
 def home_view(db: Database, settings: Settings, user: str, now: datetime) -> dict[str, Any]:
+    # Published from the refresher's own thread, outside any request: say whose language it is
+    # (their choice on the Home, else their Slack locale), for the month's name too.
     with db.transaction() as session:
-        facts = home_facts(session, settings, user, now)
         language = i18n.member_language(members.get(session, user))
-    # Published from the refresher's own thread, outside any request: say whose language it is.
+        with i18n.speaking(language):
+            facts = home_facts(session, settings, user, now)
     with i18n.speaking(language):
         return home_blocks.home_tab(facts, settings.timezone)
 
 
 def home_facts(session: Session, settings: Settings, user: str, now: datetime) -> HomeFacts:
-    local_now = now.astimezone(settings.timezone)
-    topic = topics.for_month(session, local_now.strftime("%Y-%m"))
+    month = now.astimezone(settings.timezone).strftime("%Y-%m")
+    topic = topics.for_month(session, month)
     listed = agendas.listed(session, now, limit=LISTED, past=MAX_RECENT)
     coming = [meeting for meeting in listed if meeting.ends_at > now]
     ended = [meeting for meeting in listed if meeting.ends_at <= now]
@@ -95,7 +98,7 @@ def home_facts(session: Session, settings: Settings, user: str, now: datetime) -
         )
     return HomeFacts(
         viewer=user,
-        month_label=local_now.strftime("%B %Y"),
+        month_label=month_words(month),  # in the reader's language
         topic_title=topic.title if topic is not None and not topic.tbd else None,
         meetings=meetings,
         more_meetings=max(0, len(coming) - MAX_MEETINGS),
