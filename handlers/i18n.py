@@ -67,6 +67,11 @@ def speaking(language: str | None) -> Iterator[str]:
         _reader.reset(token)
 
 
+def begin_request(language: str | None) -> None:
+    """The language of the Slack request this thread is handling now (see handlers.speakers)."""
+    _reader.set(language if language in LANGUAGES else DEFAULT)
+
+
 def language_for(preferred: str | None, slack_locale: str | None) -> str:
     """The member's own choice (App Home) first, then their Slack locale (`es-ES` → Spanish)."""
     if preferred in LANGUAGES:

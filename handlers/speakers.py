@@ -80,8 +80,11 @@ def speak_their_language(
     message it builds are in the language of the person who acted."""
     user = context.user_id
     context["speakers"] = speakers  # a listener that changes someone's language tells it
-    with i18n.speaking(speakers.language(user, context.client) if user else None):
-        return next()
+    # Bolt's next() only marks the chain to go on: the listener is started after this returns,
+    # from this thread. So the language is set for the rest of this request on this thread
+    # (every request sets it again here first), and the listener's thread inherits it.
+    i18n.begin_request(speakers.language(user, context.client) if user else None)
+    return next()
 
 
 def forget_language(context: BoltContext, user_id: str) -> None:
