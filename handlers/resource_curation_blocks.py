@@ -90,7 +90,14 @@ def suggest_button(coordinator: bool) -> dict[str, Any]:
 
 def resource_tools(key: str, title: str) -> dict[str, Any]:
     """Coordinators' Edit and Retire under one resource; retiring asks first."""
-    retire = button(RETIRE_RESOURCE, _("Retire"), key, style="danger")
+    # Every result has its own pair: a screen reader says which resource each button acts on.
+    retire = button(
+        RETIRE_RESOURCE,
+        _("Retire"),
+        key,
+        style="danger",
+        hint=_("Retire “{title}”").format(title=title),
+    )
     warning = _(
         "“{title}” will no longer appear in any answer. Its history is kept, and a "
         "coordinator can add it again."
@@ -105,7 +112,10 @@ def resource_tools(key: str, title: str) -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": f"resource-tools:{key}"[:255],
-        "elements": [button(EDIT_RESOURCE, _("Edit"), key), retire],
+        "elements": [
+            button(EDIT_RESOURCE, _("Edit"), key, hint=_("Edit “{title}”").format(title=title)),
+            retire,
+        ],
     }
 
 
