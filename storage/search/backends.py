@@ -7,15 +7,15 @@ only (see storage.search.words), every word quoted, so no text is ever syntax.
 
 Both rank a bounded set: the newest MAX_RANKED matches. Scoring every match of a word found in
 most of 100,000 resources would cost far more than the answer is worth (ranking by relevance
-among that many says little); a library of a few hundred resources is always ranked whole.
+among that many says little); a lookup that matches up to MAX_RANKED resources is ranked whole,
+and beyond forty pages of five a lookup wants narrowing, not paging.
 Unfinished words are not prefix queries here: the engine completes them to known words first
 (both back ends then agree on what a prefix means, and FTS5 prefix scans are slow).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -26,7 +26,7 @@ from sqlmodel import Session
 from storage.models import UTCDateTime
 from storage.search.words import STOP_WORDS, Term
 
-MAX_RANKED = 500
+MAX_RANKED = 200
 # Column weights, title first. bm25 multiplies each column's score; ts_rank_cd takes {D,C,B,A}.
 TITLE, TOPICS, SUMMARY, COMMUNITY = 10.0, 4.0, 2.0, 1.0
 # ts_rank_cd's normalization 1 divides by 1 + log(document length).
@@ -40,8 +40,16 @@ class Candidate:
     id: int
     key: str
     relevance: float  # higher is better; comparable within one back end's answer
-    topics: tuple[str, ...]
+    about_month: bool  # a topic tag names this month's topic (title or keyword)
     recent: bool  # added or confirmed since the `since` asked about
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """What the boosts look for besides the words."""
+
+    month_names: tuple[str, ...]  # this month's topic title and keywords, lower case
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,12 @@ class PracticeMatch:
 
 class Backend(Protocol):
     def candidates(
-        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+        self, session: Session, terms: Sequence[Term], *, every: bool, ranking: Ranking
     ) -> list[Candidate]: ...
 
-    def finds_anything(self, session: Session, term: Term) -> bool: ...
+    def finding(self, session: Session, terms: Sequence[Term]) -> list[bool]:
+        """For each term, whether it finds any resource on its own (one statement for all)."""
+        ...
 
     def practices(
         self, session: Session, terms: Sequence[Term], *, every: bool
@@ -71,10 +81,11 @@ def for_session(session: Session) -> Backend:
 
 class SQLite:
     def candidates(
-        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+        self, session: Session, terms: Sequence[Term], *, every: bool, ranking: Ranking
     ) -> list[Candidate]:
         # FTS5 hands rows over newest first cheaply (ORDER BY rowid DESC), computing bm25 only
         # for the rows kept.
+        about, values = _about_month(ranking, tag="t.value")
         statement = text(
             f"""
             WITH matched AS MATERIALIZED (
@@ -84,18 +95,23 @@ class SQLite:
                 FROM resource_search WHERE resource_search MATCH :query
                 ORDER BY rowid DESC LIMIT {MAX_RANKED}
             )
-            SELECT m.id, r.key, m.relevance, r.topics,
-                   max(r.added_at, coalesce(r.confirmed_at, r.added_at)) >= :since AS recent
+            SELECT m.id, r.key, m.relevance,
+                   EXISTS (SELECT 1 FROM json_each(r.topics) AS t WHERE {about}),
+                   max(r.added_at, coalesce(r.confirmed_at, r.added_at)) >= :since
             FROM matched AS m JOIN resources AS r ON r.id = m.id
             WHERE r.retired_at IS NULL
             """
         ).bindparams(bindparam("since", type_=UTCDateTime()))
-        rows = session.execute(statement, {"query": _fts5(terms, every=every), "since": since})
-        return [_candidate(row, json.loads(row.topics)) for row in rows]
+        values |= {"query": _fts5(terms, every=every), "since": ranking.since}
+        return _candidates(session.execute(statement, values).all())
 
-    def finds_anything(self, session: Session, term: Term) -> bool:
-        statement = text("SELECT 1 FROM resource_search WHERE resource_search MATCH :q LIMIT 1")
-        return session.execute(statement, {"q": _fts5_term(term)}).first() is not None
+    def finding(self, session: Session, terms: Sequence[Term]) -> list[bool]:
+        probes = ", ".join(
+            f"EXISTS (SELECT 1 FROM resource_search WHERE resource_search MATCH :q{n})"
+            for n in range(len(terms))
+        )
+        values = {f"q{n}": _fts5_term(term) for n, term in enumerate(terms)}
+        return [bool(found) for found in session.execute(text(f"SELECT {probes}"), values).one()]
 
     def practices(
         self, session: Session, terms: Sequence[Term], *, every: bool
@@ -110,37 +126,39 @@ class SQLite:
 
 class PostgreSQL:
     def candidates(
-        self, session: Session, terms: Sequence[Term], *, every: bool, since: datetime
+        self, session: Session, terms: Sequence[Term], *, every: bool, ranking: Ranking
     ) -> list[Candidate]:
         weights = f"'{{{COMMUNITY / TITLE}, {SUMMARY / TITLE}, {TOPICS / TITLE}, 1.0}}'"
+        about, values = _about_month(ranking, tag="t")
         # One table, newest first: the planner walks the key backwards when the words are
         # common, or takes the GIN index when they are rare; ts_rank_cd only for the rows kept.
         statement = text(
             f"""
-            SELECT resource_id AS id, key, topics, freshest >= :since AS recent,
+            SELECT resource_id, key,
                    ts_rank_cd({weights}, document, to_tsquery('english', :query),
-                              {LENGTH_NORMALIZED}) AS relevance
+                              {LENGTH_NORMALIZED}),
+                   EXISTS (SELECT 1 FROM json_array_elements_text(topics) AS t WHERE {about}),
+                   freshest >= :since
             FROM resource_search
             WHERE document @@ to_tsquery('english', :query)
             ORDER BY resource_id DESC LIMIT {MAX_RANKED}
             """
         ).bindparams(bindparam("since", type_=UTCDateTime()))
-        rows = session.execute(statement, {"query": _tsquery(terms, every=every), "since": since})
-        return [_candidate(row, row.topics) for row in rows]
+        values |= {"query": _tsquery(terms, every=every), "since": ranking.since}
+        return _candidates(session.execute(statement, values).all())
 
-    def finds_anything(self, session: Session, term: Term) -> bool:
-        # Planned as if all matches were wanted (the GIN index for a rare word, where LIMIT 1
-        # alone would pick a scan of the whole table), read lazily so one match is enough.
-        statement = text(
-            """
-            WITH matched AS MATERIALIZED (
-                SELECT resource_id FROM resource_search
-                WHERE document @@ to_tsquery('english', :q)
-            )
-            SELECT 1 FROM matched LIMIT 1
-            """
+    def finding(self, session: Session, terms: Sequence[Term]) -> list[bool]:
+        # Each planned as if all matches were wanted (the GIN index for a rare word, where
+        # LIMIT 1 alone would pick a walk through the whole table), read lazily: one will do.
+        probes = ", ".join(
+            f"""EXISTS (WITH matched AS MATERIALIZED (
+                    SELECT resource_id FROM resource_search
+                    WHERE document @@ to_tsquery('english', :q{n}))
+                SELECT 1 FROM matched)"""
+            for n in range(len(terms))
         )
-        return session.execute(statement, {"q": _tsquery_term(term)}).first() is not None
+        values = {f"q{n}": _tsquery_term(term) for n, term in enumerate(terms)}
+        return [bool(found) for found in session.execute(text(f"SELECT {probes}"), values).one()]
 
     def practices(
         self, session: Session, terms: Sequence[Term], *, every: bool
@@ -157,14 +175,30 @@ class PostgreSQL:
         return [PracticeMatch(kind, int(owner_id), practice) for kind, owner_id, practice in rows]
 
 
-def _candidate(row: Any, topics: Sequence[str]) -> Candidate:
-    return Candidate(
-        id=int(row.id),
-        key=row.key,
-        relevance=float(row.relevance),
-        topics=tuple(topics),
-        recent=bool(row.recent),
+def _candidates(rows: Iterable[tuple[Any, ...]]) -> list[Candidate]:
+    return [
+        Candidate(int(id_), key, float(relevance), bool(month), bool(recent))
+        for id_, key, relevance, month, recent in rows
+    ]
+
+
+def _about_month(ranking: Ranking, *, tag: str) -> tuple[str, dict[str, Any]]:
+    """SQL true when the tag `tag` holds one of the month's names as whole words (and the
+    values it binds): "RFP reform" is about a month whose topic has the keyword RFP."""
+    if not ranking.month_names:
+        return "FALSE", {}
+    spaced = f"(' ' || lower({tag}) || ' ')"
+    tests = " OR ".join(
+        f"{spaced} LIKE :month{n} ESCAPE '\\'" for n in range(len(ranking.month_names))
     )
+    values = {
+        f"month{n}": f"% {_like_escaped(name)} %" for n, name in enumerate(ranking.month_names)
+    }
+    return f"({tests})", values
+
+
+def _like_escaped(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ways(term: Term) -> list[tuple[tuple[str, ...], bool]]:

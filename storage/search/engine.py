@@ -10,7 +10,6 @@ all, the topics nearest the words are suggested instead.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,14 +19,13 @@ from sqlmodel import Session, col, select
 
 from storage.models import Community, PeerVolunteer, Resource, Topic
 from storage.search import backends, lexicon
-from storage.search.backends import Backend, Candidate, PracticeMatch
+from storage.search.backends import Backend, Candidate, PracticeMatch, Ranking
 from storage.search.lexicon import Lexicon
 from storage.search.words import (
     MAX_QUERY_CHARS,
     PREFIX_FROM,
     Term,
     cleaned,
-    folded_words,
     terms,
     with_word,
 )
@@ -86,11 +84,10 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     known = lexicon.current(session)
     backend = backends.for_session(session)
     wanted = _completed(session, known, terms(words, known.synonyms, known.longest_synonym))
-    month = _month_names(known, today)
-    since = datetime.combine(today - RECENT, time(), tzinfo=UTC)
+    ranking = _ranking(known, today)
 
     def ranked(these: Sequence[Term], *, every: bool) -> list[Ranked]:
-        return _ranked(backend.candidates(session, these, every=every, since=since), month)
+        return _ranked(backend.candidates(session, these, every=every, ranking=ranking))
 
     found = ranked(wanted, every=True) if wanted else []
     did_you_mean = None
@@ -129,12 +126,12 @@ class Ranked:
     score: float
 
 
-def _ranked(candidates: Sequence[Candidate], month: Sequence[str]) -> list[Ranked]:
+def _ranked(candidates: Sequence[Candidate]) -> list[Ranked]:
     """Best first: relevance, raised for this month's topic and for recent resources; equals
     in key order, the same on both back ends."""
 
     def score(candidate: Candidate) -> float:
-        boost = MONTH_BOOST if _about(candidate.topics, month) else 0.0
+        boost = MONTH_BOOST if candidate.about_month else 0.0
         boost += RECENT_BOOST if candidate.recent else 0.0
         return candidate.relevance * (1.0 + boost)
 
@@ -142,21 +139,11 @@ def _ranked(candidates: Sequence[Candidate], month: Sequence[str]) -> list[Ranke
     return [Ranked(id=candidate_id, score=value) for value, _, candidate_id in scored]
 
 
-def _about(tags: Sequence[str], month: Sequence[str]) -> bool:
-    """Whether a tag names the month's topic: its title or a keyword, in so many words."""
-    return any(name in _spaced(tag) for tag in tags for name in month)
-
-
-@functools.lru_cache(maxsize=4096)
-def _spaced(text: str) -> str:
-    # Tags repeat across resources ("hiring", "language access"): fold each once.
-    return f" {' '.join(folded_words(text))} "
-
-
-def _month_names(known: Lexicon, today: date) -> tuple[str, ...]:
+def _ranking(known: Lexicon, today: date) -> Ranking:
     topic = known.month_topic(today.strftime("%Y-%m"))
-    names = (_spaced(name) for name in topic.names) if topic else ()
-    return tuple(name for name in names if name.strip())
+    names = (" ".join(name.lower().split()) for name in topic.names) if topic else ()
+    since = datetime.combine(today - RECENT, time(), tzinfo=UTC)
+    return Ranking(month_names=tuple(name for name in names if name), since=since)
 
 
 def _completed(session: Session, known: Lexicon, wanted: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -175,19 +162,21 @@ def _checked(
 ) -> list[tuple[Term, bool]]:
     """Each term, corrected when it finds nothing and a known word near it does; and whether
     it finds anything now."""
-    checked = []
-    for term in wanted:
-        if backend.finds_anything(session, term):
-            checked.append((term, True))
-            continue
-        word = known.vocabulary(session).correction(term.words[0]) if term.loose else None
-        better = with_word(term, word, known.synonyms) if word else None
-        # The vocabulary also holds words only topics use: a correction must find something.
-        if better is not None and backend.finds_anything(session, better):
-            checked.append((better, True))
-        else:
-            checked.append((term, False))
-    return checked
+    finds = backend.finding(session, wanted)
+    better: dict[int, Term] = {}
+    for n, (term, found) in enumerate(zip(wanted, finds, strict=True)):
+        word = (
+            None if found or not term.loose else known.vocabulary(session).correction(term.words[0])
+        )
+        if word:
+            better[n] = with_word(term, word, known.synonyms)
+    # The vocabulary also holds words only topics use: a correction must find something.
+    good = backend.finding(session, list(better.values())) if better else []
+    corrected = {n: term for (n, term), found in zip(better.items(), good, strict=True) if found}
+    return [
+        (corrected[n], True) if n in corrected else (term, found)
+        for n, (term, found) in enumerate(zip(wanted, finds, strict=True))
+    ]
 
 
 def _respelled(words: str, wanted: Sequence[Term], corrected: Sequence[Term]) -> str:
@@ -230,16 +219,27 @@ def _peers(session: Session, practices: Sequence[PracticeMatch]) -> tuple[Peer, 
             matched.setdefault(match.owner_id, []).append(match.practice)
     if not matched:
         return ()
-    rows = session.exec(select(Community).where(col(Community.id).in_(matched))).all()
-    ranked = sorted(rows, key=lambda row: (-len(matched[row.id or 0]), row.name, row.key))
+    # Most practices matched first, then by name: names for all, contacts for the five shown.
+    named = session.exec(
+        select(Community.id, Community.name, Community.key).where(col(Community.id).in_(matched))
+    ).all()
+    rows = [(community_id or 0, name, key) for community_id, name, key in named]
+    chosen = sorted(rows, key=lambda row: (-len(matched[row[0]]), row[1], row[2]))[:MAX_PEERS]
+    contacts = dict(
+        session.exec(
+            select(Community.id, Community.contacts).where(
+                col(Community.id).in_([row[0] for row in chosen])
+            )
+        ).all()
+    )
     return tuple(
         Peer(
-            community_key=row.key,
-            name=row.name,
-            practices=tuple(matched[row.id or 0]),
-            contacts=tuple(row.contacts),
+            community_key=key,
+            name=name,
+            practices=tuple(matched[community_id]),
+            contacts=tuple(contacts.get(community_id, ())),
         )
-        for row in ranked[:MAX_PEERS]
+        for community_id, name, key in chosen
     )
 
 

@@ -227,8 +227,9 @@ def _synonym_groups(
 
 
 def _searchable(words: tuple[str, ...]) -> bool:
-    # A one-word synonym that is a stop word would mean different things to the two back ends.
-    return bool(words) and not (len(words) == 1 and words[0] in STOP_WORDS)
+    # Stop words are nothing to PostgreSQL: a synonym of stop words only would find different
+    # things on the two back ends.
+    return any(word not in STOP_WORDS for word in words)
 
 
 def _counted(session: Session) -> Vocabulary:

@@ -109,7 +109,8 @@ def terms(text: str, synonyms: Synonyms, longest: int) -> tuple[Term, ...]:
     for quoted, stretch in _stretches(text):
         if quoted:
             words = tuple(folded_words(stretch))
-            if words:
+            # A phrase of stop words only is nothing to PostgreSQL: nothing to either back end.
+            if any(word not in STOP_WORDS for word in words):
                 found.append(Term(shown=stretch.strip(), words=words, phrase=len(words) > 1))
         else:
             found.extend(_loose_terms(stretch, synonyms, longest))
