@@ -1,9 +1,10 @@
 """What lookups know about words, kept in memory per database while the data stays the same.
 
-Synonyms, the topic calendar and the vocabulary (every word a lookup could find, for "did you
-mean") change only when coordinators change data. Triggers give `search_stamps` a new stamp with
-every such write; a lookup reads the stamp (one row) and rebuilds only when it moved. The
-vocabulary, the costly part, is built the first time a lookup needs to correct a word.
+Synonyms, the topic calendar and the vocabulary (every word a lookup could find, to finish an
+unfinished word and for "did you mean") change only when coordinators change data. Triggers give
+`search_stamps` a new stamp with every such write; a lookup reads the stamp (one row) and
+rebuilds only when it moved. The vocabulary, the costly part, is counted the first time a lookup
+needs it (see Lexicon.vocabulary for large libraries).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 # Counting the words of 100,000 resources takes a second or two: then a lookup after a write
 # uses the words from before it while a thread counts the new ones. Small libraries count inline.
 SLOW_BUILD_SECONDS = 0.25
+COUNTING_CHUNK = 200  # resources counted between pauses
 MAX_COMPLETIONS = 5  # an unfinished word stands for at most this many known words
 CORRECTION_FROM = 4  # shorter words are too ambiguous to correct ("hr" is not a typo of "hi")
 CORRECTION_SCORE = 80  # rapidfuzz ratio: "procurment" -> "procurement" is 95
@@ -240,20 +242,30 @@ def _counted(session: Session) -> Vocabulary:
 
 def _word_counts(session: Session) -> Counter[str]:
     texts: list[str] = []
-    resources = session.execute(
-        select(Resource.title, Resource.summary, cast(Resource.topics, String)).where(
-            col(Resource.retired_at).is_(None)
-        )
-    )
-    for title, summary, tags in resources:
-        texts += (title, summary, _json_text(tags))
     for name, practices in session.exec(select(Community.name, Community.practices)):
         texts += (name, *practices)
     for row in session.exec(select(Topic).where(col(Topic.tbd).is_(False))):
         texts += (row.title, row.summary, *row.keywords)
     for term, means in session.exec(select(Synonym.term, Synonym.means)):
         texts += (term, *means)
-    return word_counts(texts)
+    counts = word_counts(texts)
+    resources = session.execute(
+        select(Resource.title, Resource.summary, cast(Resource.topics, String))
+        .where(col(Resource.retired_at).is_(None))
+        .execution_options(yield_per=COUNTING_CHUNK)
+    )
+    for chunk in resources.partitions():
+        counts.update(
+            word_counts(
+                text
+                for title, summary, tags in chunk
+                for text in (title, summary, _json_text(tags))
+            )
+        )
+        # When a thread counts, let lookups have the interpreter between chunks: one long run
+        # of C code here would hold every other thread up until it ended.
+        time.sleep(0)
+    return counts
 
 
 def _json_text(value: str) -> str:
