@@ -547,7 +547,7 @@ def build_targets(standin: SlackStandIn, workdir: Path, args: argparse.Namespace
     targets = []
     for name in TARGETS:
         database = workdir / (name + ".db")
-        env = child_environment(standin, f"sqlite:///{database}")
+        env = child_environment(standin, f"sqlite:///{database}") | dict(args.server_env)
         upgrade_database(env, workdir)
         if name == "dei-bot":
             if args.resources:
@@ -679,6 +679,11 @@ def print_table(config: dict[str, Any], summary: dict[str, dict[str, Any]], verd
         f"per connection; {config['cpus']} CPUs (load average {config['load_average_at_start']} "
         f"at start), Python {config['python']}"
     )
+    if config["server_env"]:
+        print(
+            "servers' extra environment: "
+            + " ".join(f"{k}={v}" for k, v in config["server_env"].items())
+        )
     if config["resources"]:
         print(
             f"dei-bot's database holds {config['resources']:,} resources (bench/search_corpus.py)"
@@ -768,6 +773,13 @@ def positive(text: str) -> int:
     return value
 
 
+def assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name or name in PROXY_VARIABLES:
+        raise argparse.ArgumentTypeError("NAME=VALUE, and no proxy variable")
+    return name, value
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Acknowledgement throughput of dei-bot next to a bare Bolt app."
@@ -793,6 +805,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=0,
         help="resources in dei-bot's database, from bench/search_corpus.py (default: 0)",
     )
+    parser.add_argument(
+        "--server-env",
+        metavar="NAME=VALUE",
+        type=assignment,
+        action="append",
+        default=[],
+        help="one more environment variable for all three servers (e.g. MALLOC_ARENA_MAX=2)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.resources < 0:
@@ -817,6 +837,7 @@ def main(argv: list[str] | None = None) -> int:
         "client_procs": max(1, min(args.client_procs, args.concurrency)),
         "text": args.text,
         "resources": args.resources,
+        "server_env": dict(args.server_env),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         # Other work on the machine spreads the rounds; this says whether there was any.
