@@ -74,6 +74,8 @@ AFTER_EDIT_S = 3.0  # long enough for the words of 100,000 resources to be count
 # and correcting words), or starts its rebuild: a typo needs all of it.
 AFTER_EDIT_QUERY = "recrutment practices"
 GOALS_P99_MS = {10_000: 20.0, 100_000: 100.0}
+YARDSTICK_EVERY = 4  # lookups between two runs of the fixed work
+YARDSTICK_LOOPS = 100_000  # about 5 ms of Python on an idle 2-core machine
 
 # What people type, by kind. Typos are ones the stemmers do not already forgive ("procurment"
 # and "procurement" are both "procur" to them); `recrutment` is not.
@@ -237,6 +239,14 @@ def look_up(db: Database, words: str, today: date) -> tuple[float, int]:
     return (time.perf_counter() - started) * 1000, found.total
 
 
+def fixed_work() -> float:
+    """The same few milliseconds of pure Python every time, in ms: how much the machine alone
+    spreads a lookup's time (another process taking the core, the CPU's clock)."""
+    started = time.perf_counter()
+    sum(number * number for number in range(YARDSTICK_LOOPS))
+    return (time.perf_counter() - started) * 1000
+
+
 def figures(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -283,10 +293,13 @@ def measure(
     random.Random(f"order:{args.seed}:{size}").shuffle(order)
     timings: dict[str, list[float]] = {}
     found: dict[str, int] = {}
-    for _, words in order:
+    yardstick = []
+    for number, (_, words) in enumerate(order):
         elapsed, total = look_up(db, words, today)
         timings.setdefault(words, []).append(elapsed)
         found[words] = total
+        if number % YARDSTICK_EVERY == 0:
+            yardstick.append(fixed_work())
     everything = [ms for values in timings.values() for ms in values]
     by_kind = {
         kind: figures([ms for k, words in QUERIES if k == kind for ms in timings.get(words, [])])
@@ -326,6 +339,7 @@ def measure(
         slowest["plan"] = explain(db, statements[0])
     return {
         "overall": figures(everything),
+        "yardstick": figures(yardstick),
         "unexpected": unexpected(found),
         "kinds": by_kind,
         "queries": by_query,
@@ -429,6 +443,16 @@ def print_report(config: dict[str, Any], runs: list[dict[str, Any]], goals: list
             print("    plan of the longest:")
             for line in slowest["plan"].splitlines():
                 print(f"      {line}")
+    print("The machine's own spread: the same fixed work (pure Python), between lookups:")
+    for run in runs:
+        stick = run["yardstick"]
+        print(
+            f"  {LABELS[run['backend']]} {run['size']:,}: p50 {stick['p50_ms']:.1f} ms, p99 "
+            f"{stick['p99_ms']:.1f} ms, max {stick['max_ms']:.1f} ms "
+            f"(p99/p50 {stick['p99_ms'] / stick['p50_ms']:.1f}; lookups "
+            f"{run['overall']['p99_ms'] / run['overall']['p50_ms']:.1f})"
+        )
+    print()
     for run in runs:
         for line in run["unexpected"]:
             print(f"WARNING: {LABELS[run['backend']]} {run['size']:,}: {line}")
