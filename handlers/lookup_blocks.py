@@ -59,6 +59,7 @@ class LookupAnswer:
     words: str  # as searched
     results: tuple[ResultCard, ...]
     total: int  # matches in all, for "More results"
+    capped: bool = False  # only the best `total` were ranked: there may be more ("200+")
     offset: int  # how many came before this page
     did_you_mean: str | None = None
     synonyms: tuple[tuple[str, str], ...] = ()
@@ -207,7 +208,8 @@ def lookup_answer(answer: LookupAnswer) -> Message:
     words = shown_words(answer.words)
     results = answer.results[:MAX_RESULTS]
     first, last = answer.offset + 1, answer.offset + len(results)
-    span = {"words": words, "first": first, "last": last, "total": answer.total}
+    plus = "+" if answer.capped else ""
+    span = {"words": words, "first": first, "last": last, "total": f"{answer.total}{plus}"}
     heading = _("*Resources for “{words}”* ({first} to {last} of {total})").format(**span)
     blocks: list[dict[str, Any]] = [section(heading)]
     text = [_("Resources for “{words}” ({first} to {last} of {total}).").format(**span)]
@@ -228,7 +230,7 @@ def lookup_answer(answer: LookupAnswer) -> Message:
         press = ngettext(
             "{count} more: press “More results”.", "{count} more: press “More results”.", left
         )
-        text.append(press.format(count=left))
+        text.append(press.format(count=f"{left}{plus}"))
     blocks.append({"type": "divider"})
     peer_blocks, peer_text = peers_blocks(answer)
     blocks += peer_blocks

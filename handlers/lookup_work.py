@@ -41,6 +41,7 @@ def answer_of(
         words=found.words,
         results=results,
         total=found.total,
+        capped=found.total >= search.MAX_RANKED,
         offset=offset,
         did_you_mean=found.did_you_mean,
         synonyms=found.synonyms_used,

@@ -272,3 +272,9 @@ def test_curation_messages_escape_what_people_typed() -> None:
         rcb.EDIT_SUGGESTION: ["7"],
         rcb.REJECT_SUGGESTION: ["7"],
     }
+
+
+def test_a_total_at_the_ranking_cap_reads_as_that_many_or_more() -> None:
+    message = lb.lookup_answer(answer(total=200, capped=True))
+    assert "(1 to 2 of 200+)" in message.text
+    assert "198+ more" in message.text
