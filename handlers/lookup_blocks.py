@@ -59,8 +59,8 @@ class LookupAnswer:
     words: str  # as searched
     results: tuple[ResultCard, ...]
     total: int  # matches in all, for "More results"
-    capped: bool = False  # only the best `total` were ranked: there may be more ("200+")
     offset: int  # how many came before this page
+    capped: bool = False  # only the best `total` were ranked: there may be more ("200+")
     did_you_mean: str | None = None
     synonyms: tuple[tuple[str, str], ...] = ()
     peers: tuple[PeerCard, ...] = ()
