@@ -24,6 +24,7 @@ from handlers import (
     rsvp,
     speakers,
 )
+from handlers.answer_pool import AnswerPool
 from handlers.commands import Clock
 from handlers.home_refresh import HomeRefresher
 from storage.database import Database
@@ -74,7 +75,7 @@ def create_app(
     )
     app.middleware(partial(speakers.speak_their_language, speakers=speakers.Speakers(db)))
     errors.register(app)
-    commands.register(app, db=db, settings=settings, clock=clock)
+    commands.register(app, db=db, settings=settings, clock=clock, answers=AnswerPool())
     coaching.register(app, db=db, settings=settings, clock=clock)
     agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)

@@ -133,6 +133,14 @@ def something_went_wrong() -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+def too_busy() -> Message:
+    text = _(
+        "Sorry, many people are asking dei-bot at once and your request was not looked up. "
+        "Nothing was changed. Please try again in a minute."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
 # Translated where shown: _(RSVP_WORDS[state]), _(FORMAT_WORDS[format]).
 RSVP_WORDS = {
     "going-in-person": N_("going, in person"),

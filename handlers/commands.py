@@ -19,6 +19,7 @@ from handlers import (
     lookup_work,
     resource_curation_work,
 )
+from handlers.answer_pool import AnswerPool
 from handlers.blocks import Message
 from handlers.i18n import N_, _
 from handlers.resource_curation_blocks import ADD, SUGGEST
@@ -50,8 +51,12 @@ def parse_dei_topic(text: str | None) -> DeiTopicRequest:
     return DeiTopicRequest(subcommand="search", words=words)
 
 
-def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
-    app.command(blocks.COMMAND)(partial(answer_dei_topic, db=db, settings=settings, clock=clock))
+def register(
+    app: App, *, db: Database, settings: Settings, clock: Clock, answers: AnswerPool
+) -> None:
+    app.command(blocks.COMMAND)(
+        partial(answer_dei_topic, db=db, settings=settings, clock=clock, answers=answers)
+    )
 
 
 def answer_dei_topic(
@@ -63,6 +68,7 @@ def answer_dei_topic(
     db: Database,
     settings: Settings,
     clock: Clock,
+    answers: AnswerPool,
 ) -> None:
     request = parse_dei_topic(command.get("text"))
     user = command["user_id"]
@@ -83,8 +89,16 @@ def answer_dei_topic(
         view = resource_curation_work.resource_form_view(db, purpose)
         client.views_open(trigger_id=command["trigger_id"], view=view)
         return
-    message = answer_with_lookup(request, user, db, settings, clock())
-    respond(response_type="ephemeral", **message.kwargs())
+
+    def answer() -> None:
+        message = answer_with_lookup(request, user, db, settings, clock())
+        respond(response_type="ephemeral", **message.kwargs())
+
+    def too_busy() -> None:
+        respond(response_type="ephemeral", **blocks.too_busy().kwargs())
+
+    # Off Bolt's listener threads: they are what the next acknowledgements wait for.
+    answers.submit(answer, body=command, respond=respond, too_busy=too_busy)
 
 
 def answer_without_lookup(request: DeiTopicRequest, user: str, settings: Settings) -> Message:
