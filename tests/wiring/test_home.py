@@ -197,7 +197,10 @@ def test_reminders_and_language_are_set_from_the_home(
         element_type="static_select",
         chosen=spanish,
     )
-    assert eventually(lambda: "messages:* Español" in text_of(home_of(standin, MEMBER)))
+    # The Home itself now speaks the language chosen.
+    assert eventually(
+        lambda: "*Idioma de mis mensajes:* Español" in text_of(home_of(standin, MEMBER))
+    )
     with bot.db.transaction() as session:
         member = session.get(Member, MEMBER)
     assert member is not None
