@@ -75,6 +75,7 @@ HEALTH_PATH = "/healthz"
 MARKER = "How to use /dei-topic"  # in dei-bot's help answer and in the bare app's
 FOUND = "Resources for"  # dei-bot's answer to a search that found something
 FAILED = "Sorry, something went wrong"  # dei-bot's answer when a listener failed
+BUSY = "Sorry, many people are asking dei-bot at once"  # its answer when too much is queued
 PROXY_VARIABLES = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -421,7 +422,8 @@ def count_answers(result: RunResult, standin: SlackStandIn, key: str, *, acknowl
     texts = [str(answer.body.get("text", "")) for answer in answers]
     result.answers = len(answers)
     result.answers_found = sum(FOUND in text for text in texts)
-    result.answers_failed = sum(FAILED in text for text in texts)
+    # A search answered "too busy" was not answered: it counts against dei-bot like a failure.
+    result.answers_failed = sum(FAILED in text or BUSY in text for text in texts)
     result.answers_missing = max(0, acknowledged - len(answers))
     if answers:
         result.answers_drain_s = max(0.0, max(answer.at for answer in answers) - load_ended)

@@ -15,8 +15,10 @@ from handlers import errors, i18n
 
 log = logging.getLogger("dei_bot.answers")
 
-WORKERS = 4  # lookups wait on the database part of the time: a few overlap well
-MAX_WAITING = 2000  # beyond this, say so at once rather than answer many minutes late
+WORKERS = 2  # lookups are mostly CPU under one GIL: more threads only take turns from the acks
+# Beyond this, say so at once rather than answer many minutes late (a lookup costs ~10 ms of
+# CPU: 10,000 waiting is about two minutes of work on two cores).
+MAX_WAITING = 10_000
 
 
 class AnswerPool:
