@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("resource_suggestions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_resource_suggestions_state"), ["state"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_resource_suggestions_state"), ["state"], unique=False)
 
     op.create_table(
         "resource_changes",
