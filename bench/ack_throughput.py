@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:
 from harness import (  # noqa: E402
     BenchError,
     cleanup_on_exit,
+    dei_bot_command,
     free_port,
     log_tail,
     percentile,
@@ -242,16 +243,6 @@ def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
 
 
 # -- servers ---------------------------------------------------------------------------------------
-
-
-def dei_bot_command() -> list[str]:
-    # The console script installed beside this interpreter: a version manager's shim on PATH
-    # (pyenv's is a bash script that runs `pyenv exec`) would add its own start-up to the
-    # cold start, and hide the real process id behind it.
-    beside = Path(sys.executable).parent / "dei-bot"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return [str(beside)]
-    return [sys.executable, "-m", "bot"]
 
 
 class Processes:

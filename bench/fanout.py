@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:
 from harness import (  # noqa: E402
     BenchError,
     cleanup_on_exit,
+    dei_bot_command,
     free_port,
     log_tail,
     percentile,
@@ -243,15 +244,6 @@ class StandInHelper:
 
 
 # -- processes -------------------------------------------------------------------------------------
-
-
-def dei_bot_command() -> list[str]:
-    # The console script installed beside this interpreter, not a version manager's shim on PATH
-    # (pyenv's runs `pyenv exec`, and the process id would be the shim's).
-    beside = Path(sys.executable).parent / "dei-bot"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return [str(beside)]
-    return [sys.executable, "-m", "bot"]
 
 
 class Processes:

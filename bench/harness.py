@@ -92,3 +92,13 @@ def cleanup_on_exit(processes: StopsAll) -> Iterator[None]:
             signal.signal(signal.SIGINT, interrupt)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+
+
+def dei_bot_command() -> list[str]:
+    # The console script installed beside this interpreter: a version manager's shim on PATH
+    # (pyenv's is a bash script that runs `pyenv exec`) would add its own start-up to the
+    # cold start, and hide the real process id behind it.
+    beside = Path(sys.executable).parent / "dei-bot"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    return [sys.executable, "-m", "bot"]

@@ -54,6 +54,7 @@ if str(ROOT) not in sys.path:
 from harness import (  # noqa: E402
     BenchError,
     cleanup_on_exit,
+    dei_bot_command,
     free_port,
     log_tail,
     percentile,
@@ -273,14 +274,6 @@ def fire(
 
 
 # -- processes -------------------------------------------------------------------------------------
-
-
-def dei_bot_command() -> list[str]:
-    # The console script installed beside this interpreter, not a version manager's shim.
-    beside = Path(sys.executable).parent / "dei-bot"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return [str(beside)]
-    return [sys.executable, "-m", "bot"]
 
 
 class Processes:
