@@ -27,7 +27,7 @@ from handlers.blocks import (
     section,
     truncate,
 )
-from handlers.coaching_blocks import button, plain
+from handlers.elements import button, plain
 from handlers.i18n import _, ngettext
 
 NEW_MEETING = "agenda_new_meeting"

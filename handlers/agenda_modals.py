@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.agenda_blocks import MeetingCard, attendance_words
 from handlers.blocks import context, date_token, escape, section, truncate
-from handlers.coaching_blocks import input_block, plain
+from handlers.elements import input_block, plain
 from handlers.i18n import N_, _
 
 MEETING_FORM = "agenda_meeting_form"  # callback_id

@@ -22,7 +22,7 @@ from handlers.agenda_forms import MeetingForm, meeting_form_errors, meeting_key
 from handlers.agenda_modals import POST_LATER, TOPIC_BLOCK, TopicChoice
 from handlers.announcement_blocks import month_words
 from handlers.blocks import Message
-from handlers.coaching_blocks import notice_view
+from handlers.elements import notice_view
 from handlers.i18n import N_, _
 from handlers.outgoing import Unwanted
 from handlers.reminders import member_zone, zone_of

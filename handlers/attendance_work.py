@@ -14,7 +14,7 @@ from handlers import agenda_modals, agenda_work
 from handlers.agenda_forms import AttendanceForm
 from handlers.agenda_modals import ATTENDED_BLOCK
 from handlers.blocks import Message
-from handlers.coaching_blocks import notice_view
+from handlers.elements import notice_view
 from handlers.i18n import _
 from handlers.reminders import zone_of
 from storage import agendas, announcements, attendance, topics

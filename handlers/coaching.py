@@ -16,19 +16,14 @@ from slack_sdk import WebClient
 from handlers import (
     blocks,
     coaching_answers,
-    coaching_blocks,
     coaching_forms,
+    coaching_modals,
     coaching_work,
     home_refresh,
 )
 from handlers.blocks import Message
-from handlers.coaching_blocks import (
-    CANCEL_SESSION,
-    EDIT_SESSION,
-    QUESTION_FORM,
-    SCHEDULE_SESSION,
-    SESSION_FORM,
-)
+from handlers.coaching_blocks import CANCEL_SESSION, EDIT_SESSION, SCHEDULE_SESSION
+from handlers.coaching_modals import QUESTION_FORM, SESSION_FORM
 from handlers.i18n import N_, _
 from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, STOP_REMINDERS
 from handlers.replies import finish_submission, refuse_submission, tell
@@ -130,7 +125,7 @@ def open_question_form(
         send_answer(respond, client, body, coaching_answers.question_closed(found))
         return
     # The trigger_id lives 3 s: one quick read above, then straight to views.open.
-    view = coaching_blocks.question_form(found, settings.timezone)
+    view = coaching_modals.question_form(found, settings.timezone)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

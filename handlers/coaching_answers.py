@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.blocks import COMMAND, Message, context, escape, plain_date, section, truncate
-from handlers.coaching_blocks import SessionCard, people, session_name
+from handlers.coaching_blocks import SessionCard, people
 from handlers.i18n import N_, _, ngettext
+from handlers.reminder_blocks import session_name
 
 # What the bot could not find or change, one whole sentence per kind of thing.
 NOT_FOUND = {

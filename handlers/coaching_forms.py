@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.coaching_blocks import (
+from handlers.coaching_modals import (
     COACH_BLOCK,
     COACH_INPUT,
     COHORT_BLOCK,

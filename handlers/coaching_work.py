@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import coaching_answers as answers
-from handlers import coaching_blocks, i18n, rsvp
+from handlers import coaching_blocks, coaching_modals, i18n, rsvp
 from handlers.blocks import Message
-from handlers.coaching_blocks import COHORT_BLOCK, QUESTION_BLOCK, CohortChoice, SessionCard
+from handlers.coaching_blocks import SessionCard
 from handlers.coaching_forms import QuestionForm, SessionForm, session_form_errors, session_key
+from handlers.coaching_modals import COHORT_BLOCK, QUESTION_BLOCK, CohortChoice
+from handlers.elements import notice_view
 from handlers.i18n import _
 from handlers.reminders import zone_of
 from storage import announcements, coaching, meetings, members, reminder_plans, rsvps, topics
@@ -259,16 +261,16 @@ def session_form_view(db: Database, editing: str | None) -> dict[str, Any]:
     with db.transaction() as session:
         cohorts = coaching.cohort_choices(session)
         if editing is None:
-            return coaching_blocks.session_form([CohortChoice(c.key, c.name) for c in cohorts])
+            return coaching_modals.session_form([CohortChoice(c.key, c.name) for c in cohorts])
         found = coaching.session_by_key(session, editing)
         if found is None or found.cancelled_at is not None:
-            return coaching_blocks.notice_view(answers.not_found(COACHING))
+            return notice_view(answers.not_found(COACHING))
         own = coaching.cohort(session, found.cohort_id)
         if own is not None and own.key not in {c.key for c in cohorts}:
             # The session's own cohort is always a choice, however many newer ones there are.
             cohorts = [own, *cohorts][: coaching.MAX_COHORT_CHOICES]
         card = card_of(session, found)
-    return coaching_blocks.session_form(
+    return coaching_modals.session_form(
         [CohortChoice(c.key, c.name) for c in cohorts],
         editing=card,
         cohort_key=own.key if own else "",

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.agenda_blocks import NEW_MEETING
 from handlers.blocks import COMMAND, Message, context, date_token, escape, header, section, truncate
-from handlers.coaching_blocks import button, plain
+from handlers.elements import button, plain
 from handlers.i18n import N_, _, ngettext
 from handlers.resource_curation_blocks import (
     EDIT_SUGGESTION,

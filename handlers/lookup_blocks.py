@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.blocks import COMMAND, Message, context, escape, section, truncate
-from handlers.coaching_blocks import TEXT_MAX, button
+from handlers.elements import TEXT_MAX, button
 from handlers.i18n import _, ngettext
 from handlers.resource_curation_blocks import kind_words, resource_tools, suggest_button, titled
 

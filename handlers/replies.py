@@ -12,7 +12,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import Message
-from handlers.coaching_blocks import notice_view
+from handlers.elements import notice_view
 
 
 def tell(respond: Respond, client: WebClient, body: dict[str, Any], answer: Message) -> None:

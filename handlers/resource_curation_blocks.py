@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.blocks import COMMAND, Message, escape, section, truncate
-from handlers.coaching_blocks import button, plain
+from handlers.elements import button, plain
 from handlers.i18n import N_, _
 from storage.resource_changes import ResourceFields
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.blocks import context, section
-from handlers.coaching_blocks import input_block, plain
+from handlers.elements import input_block, plain
 from handlers.i18n import N_, _
 from handlers.resource_curation_blocks import (
     ADD,

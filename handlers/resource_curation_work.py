@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_modals as rcm
 from handlers.blocks import Message
-from handlers.coaching_blocks import notice_view
+from handlers.elements import notice_view
 from handlers.i18n import _
 from handlers.resource_curation_forms import FormPurpose, ResourceForm, resource_form_errors
 from storage import resource_changes, suggestions

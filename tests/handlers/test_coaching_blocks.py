@@ -11,6 +11,7 @@ import pytest
 from handlers import coaching_answers as ca
 from handlers import coaching_blocks as cb
 from handlers import coaching_forms as cf
+from handlers import coaching_modals as cm
 from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, coaching_reminder
 from slack_standin import blockkit
 
@@ -150,51 +151,51 @@ def test_many_sessions_stay_inside_slacks_limits() -> None:
 
 def test_the_session_form_respects_slacks_limits() -> None:
     cohorts = [
-        cb.CohortChoice(key=f"cohort-{i:03d}" + "k" * 200, name="N" * 90) for i in range(150)
+        cm.CohortChoice(key=f"cohort-{i:03d}" + "k" * 200, name="N" * 90) for i in range(150)
     ]
-    view = cb.session_form(cohorts)
+    view = cm.session_form(cohorts)
     assert blockkit.check_view(view, frozenset({"modal"})) == []
-    cohort_block = next(b for b in view["blocks"] if b.get("block_id") == cb.COHORT_BLOCK)
+    cohort_block = next(b for b in view["blocks"] if b.get("block_id") == cm.COHORT_BLOCK)
     options = cohort_block["element"]["options"]
     assert len(options) == 100
     assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in options)
-    assert view["callback_id"] == cb.SESSION_FORM and view["private_metadata"] == ""
+    assert view["callback_id"] == cm.SESSION_FORM and view["private_metadata"] == ""
     kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
     assert kinds == {
-        cb.COHORT_BLOCK: "static_select",
-        cb.COACH_BLOCK: "users_select",
-        cb.PARTICIPANTS_BLOCK: "multi_users_select",
-        cb.START_BLOCK: "datetimepicker",
-        cb.DURATION_BLOCK: "number_input",
-        cb.LOCATION_BLOCK: "plain_text_input",
-        cb.JOIN_URL_BLOCK: "url_text_input",
+        cm.COHORT_BLOCK: "static_select",
+        cm.COACH_BLOCK: "users_select",
+        cm.PARTICIPANTS_BLOCK: "multi_users_select",
+        cm.START_BLOCK: "datetimepicker",
+        cm.DURATION_BLOCK: "number_input",
+        cm.LOCATION_BLOCK: "plain_text_input",
+        cm.JOIN_URL_BLOCK: "url_text_input",
     }
     optional = {b["block_id"] for b in view["blocks"] if b.get("optional")}
-    assert optional == {cb.LOCATION_BLOCK, cb.JOIN_URL_BLOCK}
+    assert optional == {cm.LOCATION_BLOCK, cm.JOIN_URL_BLOCK}
 
 
 def test_the_edit_form_starts_from_the_session() -> None:
-    cohorts = [cb.CohortChoice("lore-2026", "LORE 2026"), cb.CohortChoice("lore-2027", "LORE 2027")]
-    view = cb.session_form(cohorts, editing=card(declined=("U0LATE0001",)), cohort_key="lore-2027")
+    cohorts = [cm.CohortChoice("lore-2026", "LORE 2026"), cm.CohortChoice("lore-2027", "LORE 2027")]
+    view = cm.session_form(cohorts, editing=card(declined=("U0LATE0001",)), cohort_key="lore-2027")
     assert blockkit.check_view(view, frozenset({"modal"})) == []
     assert view["private_metadata"] == "lore-2027-c1-g1"
     elements = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
-    assert elements[cb.COHORT_BLOCK]["initial_option"] == elements[cb.COHORT_BLOCK]["options"][1]
-    assert elements[cb.COACH_BLOCK]["initial_user"] == COACH
-    assert elements[cb.PARTICIPANTS_BLOCK]["initial_users"] == [MEMBER, PEER, "U0LATE0001"]
-    assert elements[cb.START_BLOCK]["initial_date_time"] == 1801166400
-    assert elements[cb.DURATION_BLOCK]["initial_value"] == "60"
-    assert elements[cb.JOIN_URL_BLOCK]["initial_value"] == "https://example.org/coach"
+    assert elements[cm.COHORT_BLOCK]["initial_option"] == elements[cm.COHORT_BLOCK]["options"][1]
+    assert elements[cm.COACH_BLOCK]["initial_user"] == COACH
+    assert elements[cm.PARTICIPANTS_BLOCK]["initial_users"] == [MEMBER, PEER, "U0LATE0001"]
+    assert elements[cm.START_BLOCK]["initial_date_time"] == 1801166400
+    assert elements[cm.DURATION_BLOCK]["initial_value"] == "60"
+    assert elements[cm.JOIN_URL_BLOCK]["initial_value"] == "https://example.org/coach"
 
 
 def test_the_question_form() -> None:
-    view = cb.question_form(card(cohort="<!here> group"), CHICAGO)
+    view = cm.question_form(card(cohort="<!here> group"), CHICAGO)
     assert blockkit.check_view(view, frozenset({"modal"})) == []
-    assert view["callback_id"] == cb.QUESTION_FORM
+    assert view["callback_id"] == cm.QUESTION_FORM
     assert view["private_metadata"] == "lore-2027-c1-g1"
     (question,) = [b for b in view["blocks"] if b["type"] == "input"]
     assert question["element"]["multiline"] is True
-    assert question["element"]["max_length"] == cb.QUESTION_MAX == 1000
+    assert question["element"]["max_length"] == cm.QUESTION_MAX == 1000
     assert "<!here>" not in json.dumps(view)
 
 
@@ -292,13 +293,13 @@ def filled(starts_at: datetime = NOW + timedelta(days=2), **changes: object) -> 
 def test_the_session_form_parses_what_slack_sends() -> None:
     view = submitted(
         **{
-            cb.COHORT_BLOCK: {cb.COHORT_INPUT: {"selected_option": {"value": "lore-2027"}}},
-            cb.COACH_BLOCK: {cb.COACH_INPUT: {"selected_user": COACH}},
-            cb.PARTICIPANTS_BLOCK: {cb.PARTICIPANTS_INPUT: {"selected_users": [MEMBER, MEMBER]}},
-            cb.START_BLOCK: {cb.START_INPUT: {"selected_date_time": 1801166400}},
-            cb.DURATION_BLOCK: {cb.DURATION_INPUT: {"value": " 90 "}},
-            cb.LOCATION_BLOCK: {cb.LOCATION_INPUT: {"value": None}},
-            cb.JOIN_URL_BLOCK: {cb.JOIN_URL_INPUT: {"value": "https://example.org/j"}},
+            cm.COHORT_BLOCK: {cm.COHORT_INPUT: {"selected_option": {"value": "lore-2027"}}},
+            cm.COACH_BLOCK: {cm.COACH_INPUT: {"selected_user": COACH}},
+            cm.PARTICIPANTS_BLOCK: {cm.PARTICIPANTS_INPUT: {"selected_users": [MEMBER, MEMBER]}},
+            cm.START_BLOCK: {cm.START_INPUT: {"selected_date_time": 1801166400}},
+            cm.DURATION_BLOCK: {cm.DURATION_INPUT: {"value": " 90 "}},
+            cm.LOCATION_BLOCK: {cm.LOCATION_INPUT: {"value": None}},
+            cm.JOIN_URL_BLOCK: {cm.JOIN_URL_INPUT: {"value": "https://example.org/j"}},
         }
     )
     form = cf.parse_session_form(view)
@@ -316,35 +317,35 @@ def test_the_session_form_parses_what_slack_sends() -> None:
 
 
 def test_a_forged_or_empty_form_parses_to_blanks_and_fails_every_check() -> None:
-    for view in ({}, {"state": None}, submitted(**{cb.COHORT_BLOCK: {cb.COHORT_INPUT: "x"}})):
+    for view in ({}, {"state": None}, submitted(**{cm.COHORT_BLOCK: {cm.COHORT_INPUT: "x"}})):
         form = cf.parse_session_form(view)
         assert form.starts_at is None and form.participants == ()
         errors = cf.session_form_errors(form, NOW, cohort_known=False)
         assert set(errors) == {
-            cb.COHORT_BLOCK,
-            cb.COACH_BLOCK,
-            cb.PARTICIPANTS_BLOCK,
-            cb.START_BLOCK,
-            cb.DURATION_BLOCK,
+            cm.COHORT_BLOCK,
+            cm.COACH_BLOCK,
+            cm.PARTICIPANTS_BLOCK,
+            cm.START_BLOCK,
+            cm.DURATION_BLOCK,
         }
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"starts_at": NOW - timedelta(minutes=1)}, cb.START_BLOCK),
-        ({"starts_at": NOW}, cb.START_BLOCK),
-        ({"duration": "0"}, cb.DURATION_BLOCK),
-        ({"duration": "601"}, cb.DURATION_BLOCK),
-        ({"duration": "1.5"}, cb.DURATION_BLOCK),
-        ({"duration": "-5"}, cb.DURATION_BLOCK),
-        ({"join_url": "ftp://example.org/x"}, cb.JOIN_URL_BLOCK),
-        ({"join_url": "javascript:alert(1)"}, cb.JOIN_URL_BLOCK),
-        ({"join_url": "https://example.org/a|b"}, cb.JOIN_URL_BLOCK),
-        ({"participants": ()}, cb.PARTICIPANTS_BLOCK),
-        ({"participants": (MEMBER, COACH)}, cb.PARTICIPANTS_BLOCK),
-        ({"participants": ("not-a-user",)}, cb.PARTICIPANTS_BLOCK),
-        ({"location": "x" * 201}, cb.LOCATION_BLOCK),
+        ({"starts_at": NOW - timedelta(minutes=1)}, cm.START_BLOCK),
+        ({"starts_at": NOW}, cm.START_BLOCK),
+        ({"duration": "0"}, cm.DURATION_BLOCK),
+        ({"duration": "601"}, cm.DURATION_BLOCK),
+        ({"duration": "1.5"}, cm.DURATION_BLOCK),
+        ({"duration": "-5"}, cm.DURATION_BLOCK),
+        ({"join_url": "ftp://example.org/x"}, cm.JOIN_URL_BLOCK),
+        ({"join_url": "javascript:alert(1)"}, cm.JOIN_URL_BLOCK),
+        ({"join_url": "https://example.org/a|b"}, cm.JOIN_URL_BLOCK),
+        ({"participants": ()}, cm.PARTICIPANTS_BLOCK),
+        ({"participants": (MEMBER, COACH)}, cm.PARTICIPANTS_BLOCK),
+        ({"participants": ("not-a-user",)}, cm.PARTICIPANTS_BLOCK),
+        ({"location": "x" * 201}, cm.LOCATION_BLOCK),
     ],
 )
 def test_each_problem_lands_on_its_field(changes: dict[str, object], field: str) -> None:
@@ -360,7 +361,7 @@ def test_a_valid_form_has_no_errors_and_edits_may_keep_a_past_start() -> None:
     started = NOW - timedelta(minutes=10)
     kept = filled(starts_at=started, editing="k")
     assert cf.session_form_errors(kept, NOW, cohort_known=True, current_start=started) == {}
-    assert cb.START_BLOCK in cf.session_form_errors(
+    assert cm.START_BLOCK in cf.session_form_errors(
         kept, NOW, cohort_known=True, current_start=started + timedelta(minutes=1)
     )
 
@@ -375,11 +376,11 @@ def test_session_keys_are_in_the_groups_wall_clock_across_daylight_saving() -> N
 def test_the_question_form_parses_and_checks() -> None:
     view = {
         "private_metadata": "k",
-        "state": {"values": {cb.QUESTION_BLOCK: {cb.QUESTION_INPUT: {"value": "  Why?  "}}}},
+        "state": {"values": {cm.QUESTION_BLOCK: {cm.QUESTION_INPUT: {"value": "  Why?  "}}}},
     }
     form = cf.parse_question_form(view)
     assert form == cf.QuestionForm(session_key="k", text="Why?")
     assert cf.question_errors(form) == {}
-    assert set(cf.question_errors(cf.QuestionForm("k", ""))) == {cb.QUESTION_BLOCK}
-    assert set(cf.question_errors(cf.QuestionForm("k", "?" * 1001))) == {cb.QUESTION_BLOCK}
+    assert set(cf.question_errors(cf.QuestionForm("k", ""))) == {cm.QUESTION_BLOCK}
+    assert set(cf.question_errors(cf.QuestionForm("k", "?" * 1001))) == {cm.QUESTION_BLOCK}
     assert cf.parse_question_form({}) == cf.QuestionForm(session_key="", text="")

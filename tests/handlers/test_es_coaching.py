@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from handlers import coaching_answers as ca
 from handlers import coaching_blocks as cb
+from handlers import coaching_modals as cm
 from handlers import i18n, reminder_blocks, reminders
 from slack_standin import blockkit
 from storage.models import Delivery
@@ -85,11 +86,11 @@ def test_the_coaching_overview_in_spanish() -> None:
 
 def test_the_coaching_modals_in_spanish_fit_slacks_limits() -> None:
     with i18n.speaking("es"):
-        scheduling = cb.session_form([cb.CohortChoice("lore-2027", "LORE 2027")], editing=None)
-        editing = cb.session_form(
-            [cb.CohortChoice("lore-2027", "LORE 2027")], editing=card(), cohort_key="lore-2027"
+        scheduling = cm.session_form([cm.CohortChoice("lore-2027", "LORE 2027")], editing=None)
+        editing = cm.session_form(
+            [cm.CohortChoice("lore-2027", "LORE 2027")], editing=card(), cohort_key="lore-2027"
         )
-        question = cb.question_form(card(), CHICAGO)
+        question = cm.question_form(card(), CHICAGO)
         saved = ca.session_saved(card(), CHICAGO, created=True)
     assert scheduling["title"]["text"] == "Programar coaching"
     assert editing["title"]["text"] == "Editar sesión"

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from handlers import coaching_blocks as cb
+from handlers import coaching_modals as cm
 from handlers import reminder_blocks
 from slack_standin import SlackStandIn
 from storage import deliveries, reminder_plans
@@ -186,8 +187,8 @@ def form_values(
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """What Slack sends for the form: {block_id: {action_id: value}}."""
     return {
-        cb.COHORT_BLOCK: {
-            cb.COHORT_INPUT: {
+        cm.COHORT_BLOCK: {
+            cm.COHORT_INPUT: {
                 "type": "static_select",
                 "selected_option": {
                     "text": {"type": "plain_text", "text": cohort},
@@ -195,22 +196,22 @@ def form_values(
                 },
             }
         },
-        cb.COACH_BLOCK: {cb.COACH_INPUT: {"type": "users_select", "selected_user": coach}},
-        cb.PARTICIPANTS_BLOCK: {
-            cb.PARTICIPANTS_INPUT: {
+        cm.COACH_BLOCK: {cm.COACH_INPUT: {"type": "users_select", "selected_user": coach}},
+        cm.PARTICIPANTS_BLOCK: {
+            cm.PARTICIPANTS_INPUT: {
                 "type": "multi_users_select",
                 "selected_users": list(participants),
             }
         },
-        cb.START_BLOCK: {
-            cb.START_INPUT: {
+        cm.START_BLOCK: {
+            cm.START_INPUT: {
                 "type": "datetimepicker",
                 "selected_date_time": int(starts_at.timestamp()),
             }
         },
-        cb.DURATION_BLOCK: {cb.DURATION_INPUT: {"type": "number_input", "value": duration}},
-        cb.LOCATION_BLOCK: {cb.LOCATION_INPUT: {"type": "plain_text_input", "value": location}},
-        cb.JOIN_URL_BLOCK: {cb.JOIN_URL_INPUT: {"type": "url_text_input", "value": join_url}},
+        cm.DURATION_BLOCK: {cm.DURATION_INPUT: {"type": "number_input", "value": duration}},
+        cm.LOCATION_BLOCK: {cm.LOCATION_INPUT: {"type": "plain_text_input", "value": location}},
+        cm.JOIN_URL_BLOCK: {cm.JOIN_URL_INPUT: {"type": "url_text_input", "value": join_url}},
     }
 
 
@@ -228,7 +229,7 @@ def test_coordinator_schedules_a_session_with_its_reminders(
     )
     assert cb.SCHEDULE_SESSION in buttons(wait_for_response(standin, "c"))
     view = open_form(bot, standin, cb.SCHEDULE_SESSION, "new")
-    assert view["callback_id"] == cb.SESSION_FORM
+    assert view["callback_id"] == cm.SESSION_FORM
     options = view["blocks"][0]["element"]["options"]
     assert [o["value"] for o in options] == ["lore-2027"]
 
@@ -269,11 +270,11 @@ def test_invalid_form_comes_back_as_field_errors_and_stores_nothing(
                 join_url="ftp://example.org/x",
                 participants=(),
             ),
-            {cb.START_BLOCK, cb.DURATION_BLOCK, cb.JOIN_URL_BLOCK, cb.PARTICIPANTS_BLOCK},
+            {cm.START_BLOCK, cm.DURATION_BLOCK, cm.JOIN_URL_BLOCK, cm.PARTICIPANTS_BLOCK},
         ),
-        (form_values(starts_at=soon, duration="601"), {cb.DURATION_BLOCK}),
-        (form_values(starts_at=soon, participants=(MEMBER, COACH)), {cb.PARTICIPANTS_BLOCK}),
-        (form_values(starts_at=soon, cohort="no-such-cohort"), {cb.COHORT_BLOCK}),
+        (form_values(starts_at=soon, duration="601"), {cm.DURATION_BLOCK}),
+        (form_values(starts_at=soon, participants=(MEMBER, COACH)), {cm.PARTICIPANTS_BLOCK}),
+        (form_values(starts_at=soon, cohort="no-such-cohort"), {cm.COHORT_BLOCK}),
     ]
     for values, fields in cases:
         status, answer = post_json(bot, view_submission(view, values, user=COORDINATOR))
@@ -289,7 +290,7 @@ def test_members_cannot_schedule_even_with_a_forged_form(
 ) -> None:
     add_cohort(bot.db)
     values = form_values(starts_at=datetime.now(UTC) + timedelta(days=2))
-    status, answer = post_json(bot, view_submission({"callback_id": cb.SESSION_FORM}, values))
+    status, answer = post_json(bot, view_submission({"callback_id": cm.SESSION_FORM}, values))
     assert status == 200 and answer is not None
     assert answer["response_action"] == "update"
     assert "coordinators" in json.dumps(answer["view"])
@@ -309,7 +310,7 @@ def test_editing_the_start_moves_the_reminders(bot: BotProcess, standin: SlackSt
     add_session(bot.db, first)
     view = open_form(bot, standin, cb.EDIT_SESSION, SESSION)
     assert view["private_metadata"] == SESSION
-    start = next(b for b in view["blocks"] if b.get("block_id") == cb.START_BLOCK)
+    start = next(b for b in view["blocks"] if b.get("block_id") == cm.START_BLOCK)
     assert start["element"]["initial_date_time"] == int(first.timestamp())
     later = first + timedelta(days=1)
     values = form_values(starts_at=later, participants=(MEMBER,))
@@ -526,9 +527,9 @@ def test_a_question_for_the_coach(bot: BotProcess, standin: SlackStandIn) -> Non
     (opened,) = standin.wait_for("views.open")
     assert opened.ok, opened.response
     view = opened.response["view"]
-    assert view["callback_id"] == cb.QUESTION_FORM and view["private_metadata"] == SESSION
+    assert view["callback_id"] == cm.QUESTION_FORM and view["private_metadata"] == SESSION
     asked = "How do we start an equity audit? <!channel>"
-    values = {cb.QUESTION_BLOCK: {cb.QUESTION_INPUT: {"type": "plain_text_input", "value": asked}}}
+    values = {cm.QUESTION_BLOCK: {cm.QUESTION_INPUT: {"type": "plain_text_input", "value": asked}}}
     status, answer = post_json(bot, view_submission(view, values))
     assert status == 200 and not answer
     with bot.db.transaction() as session:
@@ -537,19 +538,19 @@ def test_a_question_for_the_coach(bot: BotProcess, standin: SlackStandIn) -> Non
     thanks = eventually(lambda: standin.messages(MEMBER))
     assert "your question" in thanks[-1]["text"] and "<!channel>" not in thanks[-1]["text"]
 
-    too_long = {cb.QUESTION_BLOCK: {cb.QUESTION_INPUT: {"type": "x", "value": "?" * 1001}}}
+    too_long = {cm.QUESTION_BLOCK: {cm.QUESTION_INPUT: {"type": "x", "value": "?" * 1001}}}
     status, answer = post_json(bot, view_submission(view, too_long))
-    assert answer is not None and set(answer["errors"]) == {cb.QUESTION_BLOCK}
+    assert answer is not None and set(answer["errors"]) == {cm.QUESTION_BLOCK}
     status, answer = post_json(bot, view_submission(view, values, user=COORDINATOR))
-    assert answer is not None and "participants" in answer["errors"][cb.QUESTION_BLOCK]
+    assert answer is not None and "participants" in answer["errors"][cm.QUESTION_BLOCK]
 
 
 def test_no_question_once_the_session_started(bot: BotProcess, standin: SlackStandIn) -> None:
     add_session(bot.db, datetime.now(UTC) - timedelta(minutes=5))
-    values = {cb.QUESTION_BLOCK: {cb.QUESTION_INPUT: {"type": "x", "value": "Late?"}}}
-    view = {"callback_id": cb.QUESTION_FORM, "private_metadata": SESSION}
+    values = {cm.QUESTION_BLOCK: {cm.QUESTION_INPUT: {"type": "x", "value": "Late?"}}}
+    view = {"callback_id": cm.QUESTION_FORM, "private_metadata": SESSION}
     _, answer = post_json(bot, view_submission(view, values))
     assert answer is not None and answer["response_action"] == "errors"
-    assert "already started" in answer["errors"][cb.QUESTION_BLOCK]
+    assert "already started" in answer["errors"][cm.QUESTION_BLOCK]
     with bot.db.transaction() as session:
         assert session.exec(select(CoachingQuestion)).all() == []
