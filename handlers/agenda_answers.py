@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.agenda_blocks import MeetingCard, attendance_words
 from handlers.blocks import COMMAND, Message, escape, plain_date
-from handlers.coaching_answers import said
+from handlers.elements import said
 from handlers.i18n import _, ngettext
 
 MEETING = "meeting"

@@ -20,6 +20,7 @@ from handlers import (
     coaching_modals,
     coaching_work,
     home_refresh,
+    reminder_answers,
 )
 from handlers.blocks import Message
 from handlers.coaching_blocks import CANCEL_SESSION, EDIT_SESSION, SCHEDULE_SESSION
@@ -102,7 +103,7 @@ def stop_reminders(
 ) -> None:
     ack()
     coaching_work.turn_reminders_off(db, body["user"]["id"], clock())
-    send_answer(respond, client, body, coaching_answers.reminders_turned_off())
+    send_answer(respond, client, body, reminder_answers.reminders_turned_off())
     home_refresh.refresh(context, [body["user"]["id"]])  # the Home shows the reminder setting
 
 

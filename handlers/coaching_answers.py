@@ -1,21 +1,21 @@
-"""Pure builders for what the bot says back after a coaching or reminder click, and for the
-words of the DMs it plans on the ledger (absences, cancellations, late questions).
+"""Pure builders for what the bot says back after a coaching or meeting-reminder click ("can't
+make it", a question for the coach) and after a coordinator saves or cancels a session.
 
-Kept apart from `coaching_blocks` (the overview and the forms) so neither passes 300 lines.
-DM words are written in the recipient's zone and language: they are composed once, when planned,
-inside `i18n.speaking(<the recipient's language>)`. Commands people type (`/dei-topic reminders
-off`) stay as they are in every language.
+Kept apart from `coaching_blocks` (the overview) and `coaching_modals` (the forms); what it says
+about reminders on and off is in `reminder_answers`, the words of the DMs it plans on the ledger in
+`coaching_notices`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.blocks import COMMAND, Message, context, escape, plain_date, section, truncate
 from handlers.coaching_blocks import SessionCard, people
+from handlers.elements import said
 from handlers.i18n import N_, _, ngettext
 from handlers.reminder_blocks import session_name
 
@@ -51,34 +51,12 @@ QUESTION_PROBLEMS = {
 }
 
 
-def said(text: str) -> Message:
-    """A one-section answer whose blocks say exactly what the text says."""
-    return Message(text=text, blocks=[section(text)])
-
-
 def with_confirmation(original: dict[str, Any], answer: Message) -> Message:
     """The clicked DM, its buttons replaced by the answer: nothing left to click twice."""
     kept = [block for block in original.get("blocks") or [] if block.get("type") != "actions"]
     before = str(original.get("text") or "").strip()
     text = f"{before}\n{answer.text}" if before else answer.text
     return Message(text=truncate(text, 3000), blocks=(kept + answer.blocks)[-50:])
-
-
-def offsets_words(offsets: Sequence[timedelta]) -> str:
-    def one(offset: timedelta) -> str:
-        hours, rest = divmod(int(offset.total_seconds()), 3600)
-        if rest == 0 and hours % 24 == 0:
-            days = hours // 24
-            return ngettext("{count} day", "{count} days", days).format(count=days)
-        if rest == 0:
-            return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
-        minutes = int(offset.total_seconds()) // 60
-        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
-
-    words = [one(offset) for offset in offsets]
-    if len(words) < 2:
-        return "".join(words)
-    return _("{others} and {last}").format(others=", ".join(words[:-1]), last=words[-1])
 
 
 # -- "can't make it" ----------------------------------------------------------------------------
@@ -166,51 +144,6 @@ def not_on_the_list(card: SessionCard) -> Message:
     )
 
 
-# -- reminders on and off -----------------------------------------------------------------------
-
-
-def reminders_turned_off() -> Message:
-    return said(
-        _(
-            "Reminders are off: I won't DM you before meetings or coaching sessions. "
-            "Turn them back on any time with `{command} reminders on`."
-        ).format(command=COMMAND)
-    )
-
-
-def reminders_turned_on(offsets: Sequence[timedelta]) -> Message:
-    return said(
-        _(
-            "Reminders are on: I'll DM you {offsets} before each meeting you RSVP'd to and each "
-            "coaching session you're in. `{command} reminders off` stops them."
-        ).format(offsets=offsets_words(offsets), command=COMMAND)
-    )
-
-
-def reminders_state(enabled: bool, offsets: Sequence[timedelta]) -> Message:
-    if enabled:
-        return said(
-            _(
-                "Your reminders are on ({offsets} before each meeting you RSVP'd to and each "
-                "coaching session you're in). `{command} reminders off` stops them."
-            ).format(offsets=offsets_words(offsets), command=COMMAND)
-        )
-    return said(
-        _("Your reminders are off. `{command} reminders on` turns them back on.").format(
-            command=COMMAND
-        )
-    )
-
-
-def reminders_usage(words: str) -> Message:
-    return said(
-        _(
-            "I did not understand “{words}”. Use `{command} reminders off`, "
-            "`{command} reminders on`, or `{command} reminders` to see whether they are on."
-        ).format(words=escape(truncate(words, 100)), command=COMMAND)
-    )
-
-
 # -- questions for the coach --------------------------------------------------------------------
 
 
@@ -280,45 +213,4 @@ def session_cancelled(card: SessionCard, zone: ZoneInfo, *, changed: bool) -> Me
             "Cancelled the {name} on {when}. Its reminders are stopped, and the participants and "
             "the coach get a message saying so."
         ).format(name=name, when=when)
-    )
-
-
-# -- words of the DMs planned on the ledger -----------------------------------------------------
-
-
-def absence_notice(user: str, card: SessionCard, zone: ZoneInfo) -> str:
-    return _("<@{user}> can't make it to your {name} on {when}.").format(
-        user=user, name=escape(session_name(card.cohort)), when=plain_date(card.starts_at, zone)
-    )
-
-
-def coach_absence_notice(card: SessionCard, zone: ZoneInfo) -> str:
-    return _(
-        "<@{coach}> (the coach) can't make it to the {name} on {when}. Move it or find another "
-        "coach with the Edit button in `{command} coaching`."
-    ).format(
-        coach=card.coach,
-        name=escape(session_name(card.cohort)),
-        when=plain_date(card.starts_at, zone),
-        command=COMMAND,
-    )
-
-
-def cancellation_notice(card: SessionCard, zone: ZoneInfo) -> str:
-    return _(
-        "The {name} on {when} (coach <@{coach}>) is cancelled. A coordinator will let you know "
-        "about a new date."
-    ).format(
-        name=escape(session_name(card.cohort)),
-        when=plain_date(card.starts_at, zone),
-        coach=card.coach,
-    )
-
-
-def late_question_notice(user: str, card: SessionCard, question: str, zone: ZoneInfo) -> str:
-    return _("A question from <@{user}> for your {name} on {when}: {question}").format(
-        user=user,
-        name=escape(session_name(card.cohort)),
-        when=plain_date(card.starts_at, zone),
-        question=escape(truncate(question, 1000)),
     )

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from handlers import coaching_answers as answers
-from handlers import coaching_blocks, coaching_modals, i18n, rsvp
+from handlers import (
+    coaching_blocks,
+    coaching_modals,
+    coaching_notices,
+    i18n,
+    reminder_answers,
+    rsvp,
+)
 from handlers.blocks import Message
 from handlers.coaching_blocks import SessionCard
 from handlers.coaching_forms import QuestionForm, SessionForm, session_form_errors, session_key
@@ -94,15 +101,15 @@ def reminder_settings(
     choice = words.strip().casefold()
     if choice == "off":
         turn_reminders_off(db, user, now)
-        return answers.reminders_turned_off()
+        return reminder_answers.reminders_turned_off()
     if choice == "on":
         turn_reminders_on(db, settings, user, now)
-        return answers.reminders_turned_on(settings.reminder_offsets)
+        return reminder_answers.reminders_turned_on(settings.reminder_offsets)
     if choice:
-        return answers.reminders_usage(words)
+        return reminder_answers.reminders_usage(words)
     with db.transaction() as session:
         enabled = members.reminders_enabled(session, user)
-    return answers.reminders_state(enabled, settings.reminder_offsets)
+    return reminder_answers.reminders_state(enabled, settings.reminder_offsets)
 
 
 def turn_reminders_off(db: Database, user: str, now: datetime) -> None:
@@ -164,7 +171,7 @@ def decline_coaching(
         if changed:
             coach_zone = zone_of(session, found.coach, settings.timezone)
             with i18n.speaking(language_of(session, found.coach)):
-                text = answers.absence_notice(user, card, coach_zone)
+                text = coaching_notices.absence_notice(user, card, coach_zone)
             reminder_plans.notify_once(
                 session,
                 reminder_plans.absence_key(found.key, user),
@@ -187,7 +194,7 @@ def tell_coordinators_coach_is_absent(
     for coordinator in settings.coordinators:
         zone = zone_of(session, coordinator, settings.timezone)
         with i18n.speaking(language_of(session, coordinator)):
-            text = answers.coach_absence_notice(card, zone)
+            text = coaching_notices.coach_absence_notice(card, zone)
         planned |= reminder_plans.notify_once(
             session,
             reminder_plans.absence_key(card.key, card.coach, coordinator),
@@ -240,7 +247,7 @@ def store_question(
         if late and new and question.id is not None:
             coach_zone = zone_of(session, found.coach, settings.timezone)
             with i18n.speaking(language_of(session, found.coach)):
-                text = answers.late_question_notice(user, card, form.text, coach_zone)
+                text = coaching_notices.late_question_notice(user, card, form.text, coach_zone)
             reminder_plans.notify_once(
                 session,
                 reminder_plans.late_question_key(found.key, question.id),
@@ -350,7 +357,7 @@ def tell_everyone_it_is_cancelled(
             continue
         zone = zone_of(session, person, settings.timezone)
         with i18n.speaking(language_of(session, person)):
-            text = answers.cancellation_notice(card, zone)
+            text = coaching_notices.cancellation_notice(card, zone)
         reminder_plans.notify_once(
             session,
             reminder_plans.cancellation_key(card.key, person, stamp),

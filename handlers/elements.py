@@ -1,5 +1,5 @@
 """Small Block Kit pieces every feature builds with: plain text, buttons with accessible labels,
-input blocks, and the modal that only says something."""
+input blocks, the one-section answer, and the modal that only says something."""
 
 from __future__ import annotations
 
@@ -59,3 +59,8 @@ def notice_view(message: Message, title: str = "dei-bot") -> dict[str, Any]:
         "close": plain(_("Close")),
         "blocks": message.blocks or [section(message.text)],
     }
+
+
+def said(text: str) -> Message:
+    """A one-section answer whose blocks say exactly what the text says."""
+    return Message(text=text, blocks=[section(text)])

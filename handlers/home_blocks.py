@@ -31,11 +31,11 @@ from handlers.blocks import (
     section,
     truncate,
 )
-from handlers.coaching_answers import offsets_words
 from handlers.coaching_blocks import SessionCard, session_card
 from handlers.elements import button, input_block, plain
 from handlers.home_tool_blocks import CoordinatorFacts, coordinator_part, spoken
 from handlers.i18n import _, ngettext
+from handlers.reminder_answers import offsets_words
 from handlers.resource_curation_blocks import SUGGEST_RESOURCE
 
 SEARCH_RESOURCES = "home_search_resources"

@@ -12,6 +12,8 @@ from handlers import coaching_answers as ca
 from handlers import coaching_blocks as cb
 from handlers import coaching_forms as cf
 from handlers import coaching_modals as cm
+from handlers import coaching_notices as notices
+from handlers import elements, reminder_answers
 from handlers.reminder_blocks import ASK_COACH, CANT_MAKE_IT, coaching_reminder
 from slack_standin import blockkit
 
@@ -211,7 +213,7 @@ def test_a_clicked_reminder_keeps_its_words_and_loses_its_buttons() -> None:
         location="",
         join_url=None,
     )
-    answer = ca.said("Thanks for letting us know.")
+    answer = elements.said("Thanks for letting us know.")
     replaced = ca.with_confirmation({"text": text, "blocks": blocks}, answer)
     assert replaced.text == f"{text}\nThanks for letting us know."
     assert not [b for b in replaced.blocks if b["type"] == "actions"]
@@ -222,18 +224,18 @@ def test_a_clicked_reminder_keeps_its_words_and_loses_its_buttons() -> None:
 def test_answers_and_notices_escape_and_carry_text() -> None:
     tricky = card(cohort="<!channel>")
     words = [
-        ca.absence_notice(MEMBER, tricky, CHICAGO),
-        ca.coach_absence_notice(tricky, CHICAGO),
-        ca.cancellation_notice(tricky, CHICAGO),
-        ca.late_question_notice(MEMBER, tricky, "<!everyone> help?", CHICAGO),
+        notices.absence_notice(MEMBER, tricky, CHICAGO),
+        notices.coach_absence_notice(tricky, CHICAGO),
+        notices.cancellation_notice(tricky, CHICAGO),
+        notices.late_question_notice(MEMBER, tricky, "<!everyone> help?", CHICAGO),
         ca.question_saved(tricky, "<!everyone> help?", CHICAGO, late=False).text,
         ca.coaching_declined(tricky, CHICAGO, changed=True).text,
         ca.meeting_declined("<!here>", NOW, CHICAGO, changed=True).text,
-        ca.reminders_usage("<!channel>").text,
+        reminder_answers.reminders_usage("<!channel>").text,
     ]
     for said in words:
         assert said and "<!" not in said
-    assert ca.absence_notice(MEMBER, card(), CHICAGO) == (
+    assert notices.absence_notice(MEMBER, card(), CHICAGO) == (
         f"<@{MEMBER}> can't make it to your LORE 2027 coaching session on "
         "Thursday January 28, 2027 at 2:00 PM CST."
     )
@@ -251,7 +253,7 @@ def test_answers_and_notices_escape_and_carry_text() -> None:
     ],
 )
 def test_offsets_in_words(offsets: tuple[timedelta, ...], words: str) -> None:
-    assert ca.offsets_words(offsets) == words
+    assert reminder_answers.offsets_words(offsets) == words
 
 
 # -- parsing and checking what Slack sends ------------------------------------------------------
