@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers import lookup_blocks, lookup_work
+from handlers import lookup_blocks, lookup_peers, lookup_work
 from handlers.replies import tell
 from storage.database import Database
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 def register(app: App, *, db: Database, settings: Settings, clock: Clock) -> None:
     bound: dict[str, Any] = {"db": db, "settings": settings, "clock": clock}
     app.action(lookup_blocks.MORE_RESULTS)(partial(show_more_results, **bound))
-    app.action(lookup_blocks.VOLUNTEER)(partial(list_as_contact, **bound))
-    app.action(lookup_blocks.WITHDRAW)(partial(withdraw_as_contact, **bound))
+    app.action(lookup_peers.VOLUNTEER)(partial(list_as_contact, **bound))
+    app.action(lookup_peers.WITHDRAW)(partial(withdraw_as_contact, **bound))
 
 
 def show_more_results(
@@ -63,7 +63,7 @@ def list_as_contact(
     clock: Clock,
 ) -> None:
     ack()
-    practice = lookup_blocks.practice_value(str(action.get("value") or ""))
+    practice = lookup_peers.practice_value(str(action.get("value") or ""))
     if not practice:
         tell(respond, client, body, lookup_blocks.stale_button())
         return
@@ -82,7 +82,7 @@ def withdraw_as_contact(
     clock: Clock,
 ) -> None:
     ack()
-    practice = lookup_blocks.practice_value(str(action.get("value") or ""))
+    practice = lookup_peers.practice_value(str(action.get("value") or ""))
     if not practice:
         tell(respond, client, body, lookup_blocks.stale_button())
         return

@@ -1,33 +1,35 @@
 """Pure builders for `/dei-topic <words>`: the lookup answer (results, did-you-mean, synonyms,
-peers), the answer when nothing matched, the volunteer confirmations, the coordinators' weekly
-digest of misses, and the IDs they emit.
+then the peers from `handlers.lookup_peers`), the answer when nothing matched, and the IDs they
+emit. The coordinators' weekly digest of misses is in `handlers.lookup_misses`.
 
-The searched words and every title, summary and name are escaped: `<!channel>` typed or imported
-shows as text and pings nobody, and `<https://evil|x>` forges no link. Contacts are shown as
-`<@U…>` only when they look like Slack user IDs.
+The searched words and every title and summary are escaped: `<!channel>` typed or imported
+shows as text and pings nobody, and `<https://evil|x>` forges no link.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from handlers.blocks import COMMAND, Message, context, escape, section, truncate
 from handlers.elements import TEXT_MAX, button
 from handlers.i18n import _, ngettext
+from handlers.lookup_peers import (
+    VOLUNTEER,
+    WITHDRAW,
+    PeerCard,
+    VolunteerCard,
+    peers_blocks,
+    practice_value,
+)
 from handlers.resource_curation_blocks import kind_words, resource_tools, suggest_button, titled
 
 MORE_RESULTS = "lookup_more_results"
-VOLUNTEER = "lookup_volunteer"
-WITHDRAW = "lookup_withdraw"
 
 PAGE = 5
 MAX_RESULTS = 10  # two blocks each for coordinators: well inside a message's 50
 WORDS_SHOWN = 200
 VALUE_MAX = 2000  # a button's value
-PRACTICE_MAX = 100
-USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,6 @@ class ResultCard:
     topics: tuple[str, ...]
     summary: str
     community: str | None
-
-
-@dataclass(frozen=True)
-class PeerCard:
-    name: str
-    practices: tuple[str, ...]
-    contacts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class VolunteerCard:
-    user_id: str
-    practice: str
 
 
 @dataclass(frozen=True)
@@ -98,14 +87,6 @@ def parse_more_value(value: str | None) -> tuple[str, int] | None:
     return words, int(offset)
 
 
-def practice_value(practice: str) -> str:
-    return truncate(" ".join(practice.split()), PRACTICE_MAX)
-
-
-def user_mentions(users: tuple[str, ...]) -> list[str]:
-    return [f"<@{user}>" for user in users if USER_ID.fullmatch(user)]
-
-
 def result_lines(card: ResultCard) -> tuple[str, str]:
     """Mrkdwn and plain text of one result: title (a link when it has an address), kind,
     topics, a one-line summary and the community that contributed it."""
@@ -130,47 +111,6 @@ def result_lines(card: ResultCard) -> tuple[str, str]:
         lines.append(" · ".join(facts))
         plain += ". " + ". ".join(facts)
     return "\n".join(lines), plain + "."
-
-
-def peer_lines(answer: LookupAnswer) -> tuple[list[str], list[str]]:
-    lines: list[str] = []
-    plain: list[str] = []
-    for peer in answer.peers:
-        name = escape(truncate(peer.name, 100))
-        practices = escape(truncate(", ".join(peer.practices), 200))
-        contacts = ", ".join(user_mentions(peer.contacts))
-        said = _("{name} ({practices}): ask {contacts}") if contacts else "{name} ({practices})"
-        lines.append("• " + said.format(name=f"*{name}*", practices=practices, contacts=contacts))
-        plain.append(said.format(name=name, practices=practices, contacts=contacts))
-    for volunteer in answer.volunteers:
-        mention = user_mentions((volunteer.user_id,))
-        if mention:
-            practice = escape(truncate(volunteer.practice, PRACTICE_MAX))
-            listed = _("{member} volunteered as a contact for “{practice}”")
-            lines.append("• " + listed.format(member=mention[0], practice=practice))
-            said = _("{member} volunteered for “{practice}”")
-            plain.append(said.format(member=mention[0], practice=practice))
-    return lines, plain
-
-
-def peers_blocks(answer: LookupAnswer) -> tuple[list[dict[str, Any]], str]:
-    lines, plain = peer_lines(answer)
-    if lines:
-        blocks = [section(_("*Peers: who works on this*") + "\n" + "\n".join(lines))]
-        text = _("Peers: {peers}.").format(peers="; ".join(plain))
-    else:
-        blocks = [
-            section(
-                _(
-                    "*Peers*\nNo community or member is listed for this yet. "
-                    "If your municipality works on it, list yourself as a contact below."
-                )
-                if answer.practice
-                else _("*Peers*\nNo community or member is listed for this yet.")
-            )
-        ]
-        text = _("No peers are listed for this yet.")
-    return blocks, text
 
 
 def closing_actions(answer: LookupAnswer) -> dict[str, Any]:
@@ -232,7 +172,7 @@ def lookup_answer(answer: LookupAnswer) -> Message:
         )
         text.append(press.format(count=f"{left}{plus}"))
     blocks.append({"type": "divider"})
-    peer_blocks, peer_text = peers_blocks(answer)
+    peer_blocks, peer_text = peers_blocks(answer.peers, answer.volunteers, answer.practice)
     blocks += peer_blocks
     text.append(peer_text)
     blocks.append(closing_actions(answer))
@@ -269,35 +209,11 @@ def no_match(answer: LookupAnswer) -> Message:
         blocks.append(context("\n".join(note_lines)))
     text = [line.replace("*", "") for line in lines] + note_text
     if answer.peers or answer.volunteers:
-        peer_blocks, peer_text = peers_blocks(answer)
+        peer_blocks, peer_text = peers_blocks(answer.peers, answer.volunteers, answer.practice)
         blocks += [{"type": "divider"}, *peer_blocks]
         text.append(peer_text)
     blocks.append(closing_actions(answer))
     return Message(text=truncate(" ".join(text), TEXT_MAX), blocks=blocks)
-
-
-def volunteered(practice: str, listed_now: bool) -> Message:
-    shown = escape(truncate(practice, PRACTICE_MAX))
-    said = (
-        _(
-            "You are listed as a contact for “{practice}”: members who look it up see you under "
-            "Peers and may message you."
-        )
-        if listed_now
-        else _("You were already listed as a contact for “{practice}”.")
-    ).format(practice=shown)
-    withdraw = button(WITHDRAW, _("Remove me as a contact for this"), practice_value(practice))
-    return Message(text=said, blocks=[section(said), {"type": "actions", "elements": [withdraw]}])
-
-
-def withdrawn(practice: str, was_listed: bool) -> Message:
-    shown = escape(truncate(practice, PRACTICE_MAX))
-    said = (
-        _("You are no longer listed as a contact for “{practice}”.")
-        if was_listed
-        else _("You were not listed as a contact for “{practice}”. Nothing changed.")
-    ).format(practice=shown)
-    return Message(text=said, blocks=[section(said)])
 
 
 def stale_button() -> Message:
@@ -305,37 +221,3 @@ def stale_button() -> Message:
         command=COMMAND
     )
     return Message(text=text, blocks=[section(text)])
-
-
-def miss_digest(week: str, misses: list[tuple[str, int]], distinct: int) -> Message:
-    """The coordinators' weekly DM: what people looked for and did not find."""
-    lines = [missed_search(example, count) for example, count in misses]
-    title = _("Lookups that found nothing, week {week}").format(week=week)
-    if distinct > len(misses):
-        summary = _(
-            "{count} different searches found nothing (the {shown} most frequent shown)."
-        ).format(count=distinct, shown=len(misses))
-    else:
-        summary = ngettext(
-            "{count} different search found nothing.",
-            "{count} different searches found nothing.",
-            distinct,
-        ).format(count=distinct)
-    advice = _(
-        "Add what is missing with `{command} suggest`, or see every miss with "
-        "`dei-bot export misses`."
-    ).format(command=COMMAND)
-    text = f"{title}: {summary} " + "; ".join(line[2:] for line in lines) + f". {advice}"
-    return Message(
-        text=truncate(text, TEXT_MAX),
-        blocks=[section(f"*{title}*\n{summary}"), section("\n".join(lines)), context(advice)],
-    )
-
-
-def missed_search(example: str, count: int) -> str:
-    shown = escape(truncate(example, WORDS_SHOWN))
-    if count < 2:
-        return f"• “{shown}”"
-    return ngettext("• “{words}” ({count} time)", "• “{words}” ({count} times)", count).format(
-        words=shown, count=count
-    )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers import lookup_blocks
+from handlers import lookup_misses
 from handlers import resource_curation_blocks as rcb
 from handlers.outgoing import Outgoing, Unwanted
 from storage import deliveries, misses, suggestions
@@ -84,5 +84,5 @@ def miss_digest(session: Session, row: Delivery) -> Outgoing | Unwanted:
     if not found:
         return Unwanted("no lookup found nothing that week")
     shown = [(miss.example, miss.count) for miss in found[: misses.DIGEST_SIZE]]
-    message = lookup_blocks.miss_digest(str(row.payload.get("week", "")), shown, len(found))
+    message = lookup_misses.miss_digest(str(row.payload.get("week", "")), shown, len(found))
     return Outgoing(text=message.text, blocks=message.blocks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from handlers import lookup_blocks
+from handlers import lookup_blocks, lookup_peers
 from handlers.blocks import Message
 from storage import misses, peers, search
 from storage.database import Database
@@ -23,7 +23,7 @@ def answer_of(
     found: search.Found, *, user: str, offset: int, coordinator: bool
 ) -> lookup_blocks.LookupAnswer:
     """What the engine found, as the person sees it."""
-    practice = lookup_blocks.practice_value(found.did_you_mean or found.words)
+    practice = lookup_peers.practice_value(found.did_you_mean or found.words)
     offered = bool(found.hits or found.peers or found.volunteers)
     results = tuple(
         lookup_blocks.ResultCard(
@@ -46,11 +46,11 @@ def answer_of(
         did_you_mean=found.did_you_mean,
         synonyms=found.synonyms_used,
         peers=tuple(
-            lookup_blocks.PeerCard(name=p.name, practices=p.practices, contacts=p.contacts)
+            lookup_peers.PeerCard(name=p.name, practices=p.practices, contacts=p.contacts)
             for p in found.peers
         ),
         volunteers=tuple(
-            lookup_blocks.VolunteerCard(user_id=v.user_id, practice=v.practice)
+            lookup_peers.VolunteerCard(user_id=v.user_id, practice=v.practice)
             for v in found.volunteers
         ),
         closest_topics=tuple(topic.title for topic in found.closest_topics),
@@ -79,10 +79,10 @@ def look_up(
 def volunteer(db: Database, user: str, practice: str, now: datetime) -> Message:
     with db.transaction(write=True) as session:
         listed = peers.volunteer(session, user, practice, community_key=None, now=now)
-    return lookup_blocks.volunteered(practice, listed)
+    return lookup_peers.volunteered(practice, listed)
 
 
 def withdraw(db: Database, user: str, practice: str) -> Message:
     with db.transaction(write=True) as session:
         was_listed = peers.withdraw(session, user, practice)
-    return lookup_blocks.withdrawn(practice, was_listed)
+    return lookup_peers.withdrawn(practice, was_listed)

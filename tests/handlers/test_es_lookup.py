@@ -8,6 +8,8 @@ from typing import Any
 
 from handlers import i18n
 from handlers import lookup_blocks as lb
+from handlers import lookup_misses as lm
+from handlers import lookup_peers as lp
 from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_forms as forms
 from handlers import resource_curation_modals as rcm
@@ -50,8 +52,8 @@ def hiring_answer() -> lb.LookupAnswer:
         offset=0,
         did_you_mean="hiring",
         synonyms=(("hiring", "recruitment"),),
-        peers=(lb.PeerCard("Flossmoor", ("hiring practices",), ("U0AAAAAAA",)),),
-        volunteers=(lb.VolunteerCard("U0BBBBBBB", "hiring"),),
+        peers=(lp.PeerCard("Flossmoor", ("hiring practices",), ("U0AAAAAAA",)),),
+        volunteers=(lp.VolunteerCard("U0BBBBBBB", "hiring"),),
         practice="hiring",
     )
 
@@ -201,7 +203,7 @@ def test_the_review_request_and_the_outcome_dms_in_spanish() -> None:
 
 def test_the_weekly_miss_digest_in_spanish() -> None:
     with i18n.speaking("es"):
-        digest = lb.miss_digest("2026-W48", [("zoning", 3), ("snow plow", 1)], 12)
+        digest = lm.miss_digest("2026-W48", [("zoning", 3), ("snow plow", 1)], 12)
     assert digest.text.startswith(
         "Búsquedas sin resultados, semana 2026-W48: 12 búsquedas distintas no encontraron nada "
         "(se muestran las 2 más frecuentes). “zoning” (3 veces); “snow plow”."

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from handlers import lookup_blocks as lb
+from handlers import lookup_misses as lm
+from handlers import lookup_peers as lp
 from handlers import resource_curation_blocks as rcb
 from handlers.blocks import Message
 from slack_standin.blockkit import MESSAGE_MAX_BLOCKS, check_blocks
@@ -35,8 +37,8 @@ def answer(**changes: Any) -> lb.LookupAnswer:
         "results": (card(1), card(2)),
         "total": 2,
         "offset": 0,
-        "peers": (lb.PeerCard("Flossmoor", ("hiring practices",), ("U0AAAAAAA",)),),
-        "volunteers": (lb.VolunteerCard("U0BBBBBBB", "hiring"),),
+        "peers": (lp.PeerCard("Flossmoor", ("hiring practices",), ("U0AAAAAAA",)),),
+        "volunteers": (lp.VolunteerCard("U0BBBBBBB", "hiring"),),
         "practice": "hiring",
     }
     values.update(changes)
@@ -97,15 +99,15 @@ def test_peers_mention_contacts_and_volunteers() -> None:
     assert "*Flossmoor* (hiring practices): ask <@U0AAAAAAA>" in rendered(message)
     assert "<@U0BBBBBBB> volunteered as a contact for “hiring”" in rendered(message)
     assert "Peers: Flossmoor (hiring practices): ask <@U0AAAAAAA>" in message.text
-    assert buttons(message)[lb.VOLUNTEER] == ["hiring"]
+    assert buttons(message)[lp.VOLUNTEER] == ["hiring"]
     assert buttons(message)[rcb.SUGGEST_RESOURCE] == [rcb.SUGGEST]
     listed = lb.lookup_answer(answer(volunteered=True))
-    assert lb.VOLUNTEER not in buttons(listed) and buttons(listed)[lb.WITHDRAW] == ["hiring"]
+    assert lp.VOLUNTEER not in buttons(listed) and buttons(listed)[lp.WITHDRAW] == ["hiring"]
 
 
 def test_a_contact_that_is_not_a_user_id_is_never_rendered_as_a_mention() -> None:
-    peers = (lb.PeerCard("X", ("p",), ("U0AAAAAAA>|<!channel", "not-a-user")),)
-    message = lb.lookup_answer(answer(peers=peers, volunteers=(lb.VolunteerCard("<!here>", "p"),)))
+    peers = (lp.PeerCard("X", ("p",), ("U0AAAAAAA>|<!channel", "not-a-user")),)
+    message = lb.lookup_answer(answer(peers=peers, volunteers=(lp.VolunteerCard("<!here>", "p"),)))
     assert "<!channel" not in rendered(message) and "<!here>" not in rendered(message)
 
 
@@ -131,8 +133,8 @@ def test_typed_words_and_stored_titles_are_escaped_everywhere() -> None:
             total=1,
             did_you_mean=EVIL,
             synonyms=((EVIL, EVIL),),
-            peers=(lb.PeerCard(EVIL, (EVIL,), ()),),
-            volunteers=(lb.VolunteerCard("U0BBBBBBB", EVIL),),
+            peers=(lp.PeerCard(EVIL, (EVIL,), ()),),
+            volunteers=(lp.VolunteerCard("U0BBBBBBB", EVIL),),
             practice=EVIL,
         )
     )
@@ -224,8 +226,8 @@ def test_3000_character_words_and_fields_stay_within_slacks_limits() -> None:
                     total=50,
                     did_you_mean=words,
                     synonyms=((words, words),) * 10,
-                    peers=(lb.PeerCard(long, (long,) * 20, ("U0AAAAAAA",) * 30),) * 5,
-                    volunteers=(lb.VolunteerCard("U0BBBBBBB", long),) * 5,
+                    peers=(lp.PeerCard(long, (long,) * 20, ("U0AAAAAAA",) * 30),) * 5,
+                    volunteers=(lp.VolunteerCard("U0BBBBBBB", long),) * 5,
                     practice=words,
                     coordinator=coordinator,
                 )
@@ -240,7 +242,7 @@ def test_3000_character_words_and_fields_stay_within_slacks_limits() -> None:
 
 
 def test_the_miss_digest_lists_the_most_frequent_escaped() -> None:
-    message = lb.miss_digest("2026-W48", [("zoning", 3), (EVIL, 1)], distinct=12)
+    message = lm.miss_digest("2026-W48", [("zoning", 3), (EVIL, 1)], distinct=12)
     within_slacks_limits(message)
     assert not unescaped(message)
     assert "week 2026-W48" in message.text and "“zoning” (3 times)" in message.text

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from handlers import lookup_blocks as lb
+from handlers import lookup_peers as lp
 from handlers import resource_curation_blocks as rcb
 from handlers.commands import parse_dei_topic
 from slack_standin import SlackStandIn
@@ -162,7 +163,7 @@ def test_hiring_answers_ranked_results_and_peers(
     assert "From Flossmoor" in answer["text"] and "1. Equitable Hiring Toolkit" in answer["text"]
     assert f"ask <@{PEER}>" in answer["text"]  # Flossmoor practises hiring
     found = buttons(answer)
-    assert found[lb.VOLUNTEER] == ["hiring"] and found[rcb.SUGGEST_RESOURCE] == [rcb.SUGGEST]
+    assert found[lp.VOLUNTEER] == ["hiring"] and found[rcb.SUGGEST_RESOURCE] == [rcb.SUGGEST]
     assert rcb.EDIT_RESOURCE not in found  # members do not curate
     assert missed(stocked) == []
     as_coordinator = buttons(ask(stocked, standin, "hiring", user=COORDINATOR))
@@ -227,15 +228,15 @@ def test_no_match_says_so_records_the_miss_and_export_lists_it(
 def test_a_member_lists_themself_as_a_contact_and_withdraws(
     stocked: BotProcess, standin: SlackStandIn
 ) -> None:
-    listed = click(stocked, standin, lb.VOLUNTEER, "hiring")
+    listed = click(stocked, standin, lp.VOLUNTEER, "hiring")
     assert "You are listed as a contact for “hiring”" in listed["text"]
     assert listed.get("replace_original") is False
-    assert "already listed" in click(stocked, standin, lb.VOLUNTEER, "hiring")["text"]
+    assert "already listed" in click(stocked, standin, lp.VOLUNTEER, "hiring")["text"]
     answer = ask(stocked, standin, "hiring", user=COORDINATOR)
     assert f"<@{MEMBER}> volunteered" in answer["text"]
     mine = ask(stocked, standin, "hiring")
-    assert buttons(mine)[lb.WITHDRAW] == ["hiring"] and lb.VOLUNTEER not in buttons(mine)
-    gone = click(stocked, standin, lb.WITHDRAW, "hiring")
+    assert buttons(mine)[lp.WITHDRAW] == ["hiring"] and lp.VOLUNTEER not in buttons(mine)
+    gone = click(stocked, standin, lp.WITHDRAW, "hiring")
     assert "no longer listed" in gone["text"]
     assert f"<@{MEMBER}>" not in ask(stocked, standin, "hiring", user=COORDINATOR)["text"]
 
