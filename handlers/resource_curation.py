@@ -11,10 +11,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers import blocks, lookup_blocks
+from handlers import blocks, home_refresh, lookup_blocks
 from handlers import resource_curation_blocks as rcb
 from handlers import resource_curation_forms as forms
 from handlers import resource_curation_modals as rcm
@@ -80,6 +80,7 @@ def save_resource(
     body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -94,6 +95,7 @@ def save_resource(
     # Saved before the ack: a save that fails must not close the form as if it had worked.
     result = work.store_resource(db, settings, purpose, form, user, clock())
     finish_submission(ack, client, user, result)
+    home_refresh.refresh(context, settings.coordinators)  # their Home lists waiting suggestions
 
 
 def retire_resource(
@@ -122,6 +124,7 @@ def approve_suggestion(
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -142,6 +145,7 @@ def approve_suggestion(
         respond(replace_original=True, **answer.kwargs())
     else:
         tell(respond, client, body, answer)
+    home_refresh.refresh(context, settings.coordinators)  # no longer waiting on their Home
 
 
 def open_reject_form(
@@ -171,6 +175,7 @@ def save_rejection(
     body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
+    context: BoltContext,
     *,
     db: Database,
     settings: Settings,
@@ -188,3 +193,4 @@ def save_rejection(
         return
     answer = work.reject(db, settings, suggestion_id, reason, user, clock())
     finish_submission(ack, client, user, answer)
+    home_refresh.refresh(context, settings.coordinators)  # no longer waiting on their Home

@@ -18,7 +18,14 @@ from handlers import resource_curation_modals as rcm
 from slack_standin import SlackStandIn
 from storage.database import Database
 from storage.models import Resource, ResourceChange, ResourceSuggestion
-from tests.payloads import COORDINATOR, MEMBER, block_action, slash_command, view_submission
+from tests.payloads import (
+    COORDINATOR,
+    MEMBER,
+    block_action,
+    event_callback,
+    slash_command,
+    view_submission,
+)
 from tests.wiring.conftest import BotProcess, running_bot
 from tests.wiring.test_coaching import buttons, eventually, post_json
 from tests.wiring.test_http import wait_for_response
@@ -329,3 +336,28 @@ def test_forged_clicks_and_forms_from_a_member_change_nothing(
     (kept,) = resources(bot.db)
     assert kept.retired_at is None and kept.title == "Kept"
     assert changes(bot.db) == [] and standin.calls("views.open")[1:] == []
+
+
+def test_a_coordinators_home_follows_the_suggestions_waiting(
+    bot: BotProcess, standin: SlackStandIn
+) -> None:
+    def home_text() -> str:
+        view = standin.home_view(COORDINATOR)
+        return json.dumps(view["blocks"]) if view else ""
+
+    event = {"type": "app_home_opened", "user": COORDINATOR, "channel": "D0HOME", "tab": "home"}
+    assert bot.post_signed(event_callback(event, event_id="EvHomeCurate"))[0] == 200
+    assert eventually(lambda: "none waiting for a decision" in home_text())
+
+    suggestion = suggest(bot, standin)
+    assert eventually(lambda: "waiting for a decision:* 1" in home_text())
+
+    click = block_action(
+        rcb.APPROVE_SUGGESTION,
+        str(suggestion.id),
+        user=COORDINATOR,
+        message=review_dm(standin, COORDINATOR, int(suggestion.id or 0)),
+        response_url=standin.response_url("approved"),
+    )
+    assert bot.post_signed(click)[0] == 200
+    assert eventually(lambda: "none waiting for a decision" in home_text())
