@@ -24,7 +24,6 @@ arrived), 1 otherwise (goals only reported).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import itertools
 import json
@@ -51,6 +50,7 @@ if str(ROOT) not in sys.path:
 
 from harness import (  # noqa: E402
     BenchError,
+    Processes,
     cleanup_on_exit,
     dei_bot_command,
     free_port,
@@ -91,7 +91,6 @@ READY_TIMEOUT_S = 60.0  # client processes started and warmed up
 REQUEST_TIMEOUT_S = 10.0  # one request on one connection
 MAX_CONSECUTIVE_ERRORS = 20  # a connection that keeps failing gives up
 MAX_ERROR_SAMPLES = 5
-STOP_TIMEOUT_S = 10.0
 ANSWERS_TIMEOUT_S = 60.0  # after the load, for the last answer at the response_url
 
 GOAL_RATIO = 0.8  # dei-bot throughput / bare Bolt throughput, at least
@@ -245,50 +244,6 @@ def client_run(job: ClientJob, ready: Callable[[], bool]) -> dict[str, Any]:
 # -- servers ---------------------------------------------------------------------------------------
 
 
-class Processes:
-    """Every child process, so that all of them end, whatever ends this one."""
-
-    def __init__(self) -> None:
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                argv, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
-            )
-        self.running.append(process)
-        return process
-
-    def spawn_client(self, job: ClientJob) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--client", json.dumps(job.__dict__)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        self.running.append(process)
-        return process
-
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT_S)
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        with contextlib.suppress(ValueError):
-            self.running.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(self.running):
-            with contextlib.suppress(Exception):
-                self.stop(process)
-
-
 class LineReader:
     """Lines from a child's stdout, each awaited no longer than a deadline."""
 
@@ -420,6 +375,16 @@ def count_answers(result: RunResult, standin: SlackStandIn, key: str, *, acknowl
         result.answers_drain_s = max(0.0, max(answer.at for answer in answers) - load_ended)
 
 
+def spawn_client(processes: Processes, job: ClientJob) -> subprocess.Popen[bytes]:
+    """A load generator in a process of its own, reporting over its stdout."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--client", json.dumps(job.__dict__)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    return processes.adopt(process)
+
+
 def drive_load(
     server: subprocess.Popen[bytes],
     port: int,
@@ -436,7 +401,8 @@ def drive_load(
     # Generous, yet bounded: even 20 requests/s would finish in time.
     load_timeout = max(60.0, args.requests / 20)
     clients = [
-        processes.spawn_client(
+        spawn_client(
+            processes,
             ClientJob(
                 port,
                 share,
@@ -446,7 +412,7 @@ def drive_load(
                 load_timeout,
                 text=args.text,
                 marker=target.marker,
-            )
+            ),
         )
         for count, share in zip(threads, shares, strict=True)
     ]

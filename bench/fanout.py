@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:
 
 from harness import (  # noqa: E402
     BenchError,
+    Processes,
     cleanup_on_exit,
     dei_bot_command,
     free_port,
@@ -95,7 +96,6 @@ FAULTS = ({"n": 50, "status": 429, "retry_after": RETRY_AFTER_S}, {"n": 97, "sta
 FAULTS_LABEL = "429 (Retry-After 1) every 50th call, 500 every 97th"
 
 START_TIMEOUT_S = 30.0  # spawn to the first 200 from /healthz
-STOP_TIMEOUT_S = 10.0
 HELPER_TIMEOUT_S = 30.0  # one answer from the stand-in helper
 HELPER_IDLE_LIMIT_S = 900.0  # the helper ends when asked nothing for this long
 HELPER_MAX_REQUESTS = 1_000_000
@@ -243,55 +243,21 @@ class StandInHelper:
         return self.process.pid
 
 
+def spawn_helper(processes: Processes, log: Path) -> StandInHelper:
+    """The stand-in in a process of its own, driven over its stdin and stdout."""
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--standin"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+    return StandInHelper(processes.adopt(process))
+
+
 # -- processes -------------------------------------------------------------------------------------
-
-
-class Processes:
-    """Every child process, so that all of them end, whatever ends this one."""
-
-    def __init__(self) -> None:
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                argv, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
-            )
-        self.running.append(process)
-        return process
-
-    def spawn_helper(self, log: Path) -> StandInHelper:
-        env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
-        with log.open("wb") as errors:
-            process = subprocess.Popen(
-                [sys.executable, __file__, "--standin"],
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-            )
-        self.running.append(process)
-        return StandInHelper(process)
-
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT_S)
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        with contextlib.suppress(ValueError):
-            self.running.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(self.running):
-            with contextlib.suppress(Exception):
-                self.stop(process)
 
 
 def log_problems(log: Path) -> int:
@@ -1029,7 +995,7 @@ def all_checks_pass(results: dict[str, dict[str, Any]]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    if argv == ["--standin"]:  # the stand-in helper, started by Processes.spawn_helper
+    if argv == ["--standin"]:  # the stand-in helper, started by spawn_helper
         return standin_main()
     args = parse_args(argv)
     for name in PROXY_VARIABLES:  # the helper inherits this environment; slack_sdk obeys them
@@ -1063,7 +1029,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir = Path(tmp)
             if "postgresql" in backends:
                 check_postgres(args.postgres_url)
-            helper = processes.spawn_helper(workdir / "standin.log")
+            helper = spawn_helper(processes, workdir / "standin.log")
             config["standin"] = f"a separate process, pid {helper.pid}"
             contexts = []
             for name in backends:

@@ -8,6 +8,7 @@ import math
 import os
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,3 +103,46 @@ def dei_bot_command() -> list[str]:
     if beside.is_file() and os.access(beside, os.X_OK):
         return [str(beside)]
     return [sys.executable, "-m", "bot"]
+
+
+STOP_TIMEOUT_S = 10.0
+
+
+class Processes:
+    """Every child process, so that all of them end, whatever ends this one."""
+
+    def __init__(self) -> None:
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        """A server, its output in `log`, run in the log's folder."""
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                argv, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
+            )
+        return self.adopt(process)
+
+    def adopt(self, process: subprocess.Popen[bytes]) -> subprocess.Popen[bytes]:
+        """One started some other way (a load client, a helper speaking over pipes)."""
+        self.running.append(process)
+        return process
+
+    def stop(self, process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_TIMEOUT_S)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        with contextlib.suppress(ValueError):
+            self.running.remove(process)
+
+    def stop_all(self) -> None:
+        for process in list(self.running):
+            with contextlib.suppress(Exception):
+                self.stop(process)

@@ -53,6 +53,7 @@ if str(ROOT) not in sys.path:
 
 from harness import (  # noqa: E402
     BenchError,
+    Processes,
     cleanup_on_exit,
     dei_bot_command,
     free_port,
@@ -117,7 +118,6 @@ REQUEST_TIMEOUT_S = 10.0  # one click on one connection
 LOAD_GRACE_S = 90.0  # after the last planned click, for a client that fell behind to finish
 SETTLE_TIMEOUT_S = 30.0  # after the load: confirmations in, no announcement edit left to send
 POLL_S = 0.1
-STOP_TIMEOUT_S = 10.0
 MAX_SAMPLES = 5
 
 # The count line of the announcement (handlers/announcement_blocks.count_line), hybrid meeting.
@@ -274,37 +274,6 @@ def fire(
 
 
 # -- processes -------------------------------------------------------------------------------------
-
-
-class Processes:
-    """Every child process, so that all of them end, whatever ends this one."""
-
-    def __init__(self) -> None:
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                argv, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
-            )
-        self.running.append(process)
-        return process
-
-    def stop(self, process: subprocess.Popen[bytes]) -> None:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=STOP_TIMEOUT_S)
-        with contextlib.suppress(ValueError):
-            self.running.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(self.running):
-            with contextlib.suppress(Exception):
-                self.stop(process)
 
 
 def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
