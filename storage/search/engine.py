@@ -10,6 +10,7 @@ all, the topics nearest the words are suggested instead.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,9 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from storage.models import Community, PeerVolunteer, Resource, Topic
+from storage.models import Community, Resource, Topic
 from storage.search import backends, lexicon
-from storage.search.backends import Backend, Candidate, PracticeMatch, Ranking
+from storage.search.backends import Backend, Page, PracticeMatch, Ranked, Ranking
 from storage.search.lexicon import Lexicon
 from storage.search.words import (
     MAX_QUERY_CHARS,
@@ -30,9 +31,7 @@ from storage.search.words import (
     with_word,
 )
 
-RECENT = timedelta(days=90)  # added or confirmed within this: "recent"
-MONTH_BOOST = 0.3  # about this month's topic: +30 %
-RECENT_BOOST = 0.2  # added or confirmed lately: +20 %
+RECENT = timedelta(days=90)  # added or confirmed within this: "recent" (see backends' boosts)
 MAX_PEERS = 5
 MAX_VOLUNTEERS = 5
 MAX_PAGE = 50
@@ -84,14 +83,14 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     known = lexicon.current(session)
     backend = backends.for_session(session)
     wanted = _completed(session, known, terms(words, known.synonyms, known.longest_synonym))
-    ranking = _ranking(known, today)
+    ranking = _ranking(known, today, limit=limit, offset=offset)
 
-    def ranked(these: Sequence[Term], *, every: bool) -> list[Ranked]:
-        return _ranked(backend.candidates(session, these, every=every, ranking=ranking))
+    def ranked(these: Sequence[Term], *, every: bool) -> Page:
+        return backend.page(session, these, every=every, ranking=ranking)
 
-    found = ranked(wanted, every=True) if wanted else []
+    found = ranked(wanted, every=True) if wanted else Page(total=0, ranked=())
     did_you_mean = None
-    if wanted and not found:
+    if wanted and not found.total:
         checked = _checked(session, backend, known, wanted)
         corrected = tuple(term for term, _ in checked)
         if corrected != wanted:
@@ -99,51 +98,36 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
         # Any word may match only when most words find something on their own: "human
         # relations commission" is not a question about "human" resources.
         finding = sum(finds for _, finds in checked)
-        if not found and len(corrected) > 1 and 2 * finding >= len(corrected):
+        if not found.total and len(corrected) > 1 and 2 * finding >= len(corrected):
             found = ranked(corrected, every=False)
-        if found and corrected != wanted:
+        if found.total and corrected != wanted:
             did_you_mean = _respelled(words, wanted, corrected)
             wanted = corrected
-    page = found[max(0, offset) : max(0, offset) + max(0, min(limit, MAX_PAGE))]
     practices = _practices(session, backend, wanted)
     return Found(
         words=words,
-        hits=_hits(session, page),
-        total=len(found),
+        hits=_hits(session, found.ranked),
+        total=found.total,
         did_you_mean=did_you_mean,
         synonyms_used=tuple(
             (term.shown, alternative.shown) for term in wanted for alternative in term.also
         ),
-        peers=_peers(session, practices),
-        volunteers=_volunteers(session, practices),
-        closest_topics=() if found else _closest_topics(session, known, words),
+        peers=_peers(practices),
+        volunteers=_volunteers(practices),
+        closest_topics=() if found.total else _closest_topics(session, known, words),
     )
 
 
-@dataclass(frozen=True)
-class Ranked:
-    id: int
-    score: float
-
-
-def _ranked(candidates: Sequence[Candidate]) -> list[Ranked]:
-    """Best first: relevance, raised for this month's topic and for recent resources; equals
-    in key order, the same on both back ends."""
-
-    def score(candidate: Candidate) -> float:
-        boost = MONTH_BOOST if candidate.about_month else 0.0
-        boost += RECENT_BOOST if candidate.recent else 0.0
-        return candidate.relevance * (1.0 + boost)
-
-    scored = sorted(((score(c), c.key, c.id) for c in candidates), key=lambda s: (-s[0], s[1]))
-    return [Ranked(id=candidate_id, score=value) for value, _, candidate_id in scored]
-
-
-def _ranking(known: Lexicon, today: date) -> Ranking:
+def _ranking(known: Lexicon, today: date, *, limit: int, offset: int) -> Ranking:
     topic = known.month_topic(today.strftime("%Y-%m"))
     names = (" ".join(name.lower().split()) for name in topic.names) if topic else ()
     since = datetime.combine(today - RECENT, time(), tzinfo=UTC)
-    return Ranking(month_names=tuple(name for name in names if name), since=since)
+    return Ranking(
+        month_names=tuple(name for name in names if name),
+        since=since,
+        limit=max(0, min(limit, MAX_PAGE)),
+        offset=max(0, offset),
+    )
 
 
 def _completed(session: Session, known: Lexicon, wanted: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -212,51 +196,38 @@ def _practices(session: Session, backend: Backend, wanted: tuple[Term, ...]) -> 
     return every if every or len(wanted) == 1 else backend.practices(session, wanted, every=False)
 
 
-def _peers(session: Session, practices: Sequence[PracticeMatch]) -> tuple[Peer, ...]:
+def _peers(practices: Sequence[PracticeMatch]) -> tuple[Peer, ...]:
+    """Communities with the most practices matched first, then by name; five of them."""
     matched: dict[int, list[str]] = {}
+    owners: dict[int, PracticeMatch] = {}
     for match in practices:
-        if match.kind == "community" and match.practice not in matched.get(match.owner_id, []):
-            matched.setdefault(match.owner_id, []).append(match.practice)
-    if not matched:
-        return ()
-    # Most practices matched first, then by name: names for all, contacts for the five shown.
-    named = session.exec(
-        select(Community.id, Community.name, Community.key).where(col(Community.id).in_(matched))
-    ).all()
-    rows = [(community_id or 0, name, key) for community_id, name, key in named]
-    chosen = sorted(rows, key=lambda row: (-len(matched[row[0]]), row[1], row[2]))[:MAX_PEERS]
-    contacts = dict(
-        session.exec(
-            select(Community.id, Community.contacts).where(
-                col(Community.id).in_([row[0] for row in chosen])
-            )
-        ).all()
-    )
+        if match.kind != "community" or match.name is None or match.key is None:
+            continue  # a practice whose community has just gone
+        owners.setdefault(match.owner_id, match)
+        if match.practice not in matched.setdefault(match.owner_id, []):
+            matched[match.owner_id].append(match.practice)
+    chosen = sorted(
+        owners.values(), key=lambda owner: (-len(matched[owner.owner_id]), owner.name, owner.key)
+    )[:MAX_PEERS]
     return tuple(
         Peer(
-            community_key=key,
-            name=name,
-            practices=tuple(matched[community_id]),
-            contacts=tuple(contacts.get(community_id, ())),
+            community_key=owner.key or "",
+            name=owner.name or "",
+            practices=tuple(matched[owner.owner_id]),
+            contacts=tuple(json.loads(owner.contacts or "[]")),
         )
-        for community_id, name, key in chosen
+        for owner in chosen
     )
 
 
-def _volunteers(session: Session, practices: Sequence[PracticeMatch]) -> tuple[Volunteer, ...]:
-    ids = [match.owner_id for match in practices if match.kind == "volunteer"]
-    if not ids:
-        return ()
-    rows = session.exec(
-        select(PeerVolunteer, Community.key)
-        .join(Community, col(PeerVolunteer.community_id) == col(Community.id), isouter=True)
-        .where(col(PeerVolunteer.id).in_(ids))
-    ).all()
-    order = {owner_id: n for n, owner_id in enumerate(ids)}
+def _volunteers(practices: Sequence[PracticeMatch]) -> tuple[Volunteer, ...]:
+    """Members who offered a practice that matches, best match first, each member once."""
     chosen: list[Volunteer] = []
-    for row, community_key in sorted(rows, key=lambda pair: order[pair[0].id or 0]):
-        if all(volunteer.user_id != row.user_id for volunteer in chosen):
-            chosen.append(Volunteer(row.user_id, row.practice, community_key))
+    for match in practices:
+        if match.kind != "volunteer" or match.user_id is None:
+            continue
+        if all(volunteer.user_id != match.user_id for volunteer in chosen):
+            chosen.append(Volunteer(match.user_id, match.practice, match.key))
     return tuple(chosen[:MAX_VOLUNTEERS])
 
 
