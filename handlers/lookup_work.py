@@ -27,13 +27,13 @@ def answer_of(
     offered = bool(found.hits or found.peers or found.volunteers)
     results = tuple(
         lookup_blocks.ResultCard(
-            key=hit.resource.key,
-            title=hit.resource.title,
-            url=hit.resource.url,
-            kind=hit.resource.kind,
-            topics=tuple(hit.resource.topics),
-            summary=hit.resource.summary,
-            community=hit.community.name if hit.community else None,
+            key=hit.key,
+            title=hit.title,
+            url=hit.url,
+            kind=hit.kind,
+            topics=hit.topics,
+            summary=hit.summary,
+            community=hit.community,
         )
         for hit in found.hits
     )

@@ -1,9 +1,10 @@
 """The two full-text engines, asked the same questions in their own languages.
 
 SQLite: an FTS5 table with the porter stemmer, relevance by bm25 with column weights.
-PostgreSQL: a tsvector table with a GIN index, weighted A-D, relevance by ts_rank_cd normalised by
+PostgreSQL: a tsvector table with a GIN index, weighted A-D, relevance by ts_rank normalised by
 length (bm25 weighs a word in a short record more, too). Each builds its query from folded words
-only (see storage.search.words), every word quoted, so no text is ever syntax.
+only (see storage.search.words), every word quoted, so no text is ever syntax. Both rank and cut
+the page in the database: one statement per lookup, however many matches.
 
 Both rank a bounded set: the newest MAX_RANKED matches. Scoring every match of a word found in
 most of 100,000 resources would cost far more than the answer is worth (ranking by relevance
@@ -15,12 +16,13 @@ Unfinished words are not prefix queries here: the engine completes them to known
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 
 from storage.models import UTCDateTime
@@ -36,10 +38,18 @@ MONTH_BOOST = 0.3
 RECENT_BOOST = 0.2
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
+    """A resource on the page asked for, with what the answer shows of it."""
+
     id: int
     score: float  # higher is better; comparable only within one answer
+    key: str
+    title: str
+    url: str | None
+    kind: str
+    summary: str
+    topics: str  # the tags, as JSON text
+    community: str | None  # the contributing community's name
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,10 @@ class Ranking:
     offset: int
 
 
-@dataclass(frozen=True)
-class PracticeMatch:
+class PracticeMatch(NamedTuple):
     """A practice that matches, with its owner: a community (name, key, contacts as JSON text)
-    or a volunteer (user ID, the community they are from)."""
+    or a volunteer (user ID, the community they are from). A tuple: a long lookup makes
+    hundreds."""
 
     kind: str  # "community" or "volunteer"
     owner_id: int
@@ -85,9 +95,10 @@ class Backend(Protocol):
         ...
 
     def practices(
-        self, session: Session, terms: Sequence[Term], *, every: bool
+        self, session: Session, terms: Sequence[Term], *, else_any: bool = False
     ) -> list[PracticeMatch]:
-        """Matching practices, best first, with their owners (one statement)."""
+        """Practices that match every term, best first, with their owners; with `else_any`,
+        if none does, those that match any term (one statement either way)."""
         ...
 
 
@@ -97,10 +108,11 @@ def for_session(session: Session) -> Backend:
     return SQLite()
 
 
-def _ranked_page(matched: str, *, binary: str) -> str:
+def _ranked_page(matched: str, *, binary: str, topics: str) -> str:
     """The statement ranking `matched` (id, key, relevance, about_month, recent) and cutting
-    the page: the total on every row, and one row of nulls when the page is empty. `binary`:
-    the collation that orders keys by code point, as Python does."""
+    the page, with what the answer shows of each resource: the total on every row, and one row
+    of nulls when the page is empty. `binary`: the collation that orders keys by code point, as
+    Python does; `topics`: the resource's tags as JSON text."""
     return f"""
         WITH matched AS MATERIALIZED ({matched}),
         scored AS (
@@ -113,18 +125,19 @@ def _ranked_page(matched: str, *, binary: str) -> str:
             SELECT id, key, score FROM scored
             ORDER BY score DESC, key {binary} LIMIT :limit OFFSET :offset
         )
-        SELECT (SELECT count(*) FROM matched), page.id, page.score
+        SELECT (SELECT count(*) FROM matched), page.id, page.score,
+               r.key, r.title, r.url, r.kind, r.summary, {topics}, c.name
         FROM (SELECT 1) AS one LEFT JOIN page ON TRUE
+        LEFT JOIN resources AS r ON r.id = page.id
+        LEFT JOIN communities AS c ON c.id = r.community_id
         ORDER BY page.score DESC, page.key {binary}
         """
 
 
 def _page(rows: Sequence[Any]) -> Page:
     total = int(rows[0][0]) if rows else 0
-    return Page(
-        total=total,
-        ranked=tuple(Ranked(int(id_), float(score)) for _, id_, score in rows if id_ is not None),
-    )
+    # A row without a key: the page is empty (or its resource went in this very instant).
+    return Page(total=total, ranked=tuple(Ranked(*row[1:]) for row in rows if row[3] is not None))
 
 
 def _page_values(ranking: Ranking) -> dict[str, Any]:
@@ -134,7 +147,7 @@ def _page_values(ranking: Ranking) -> dict[str, Any]:
 # The owners of the practices matched: communities' names, keys and contacts; volunteers' IDs
 # and communities. `p` is the matched practices (id, kind, owner_id, practice).
 _OWNERS = """
-    SELECT p.kind, p.owner_id, p.practice, c.name, c.key, {contacts}, v.user_id, vc.key
+    SELECT p.kind, p.owner_id, p.practice, c.name, c.key, {contacts}, v.user_id, vc.key, {every}
     FROM {practices}
     LEFT JOIN communities AS c ON p.kind = 'community' AND c.id = p.owner_id
     LEFT JOIN peer_volunteers AS v ON p.kind = 'volunteer' AND v.id = p.owner_id
@@ -142,9 +155,21 @@ _OWNERS = """
     """
 
 
+@functools.lru_cache(maxsize=256)
+def _statement(sql: str, *, dated: bool = False) -> TextClause:
+    """The statement for `sql`, made once: parsing a long text for its parameters each time
+    was a tenth of a lookup's own time. `dated`: it binds `since`, a time in UTC."""
+    statement = text(sql)
+    return statement.bindparams(bindparam("since", type_=UTCDateTime())) if dated else statement
+
+
 def _practice_matches(rows: Iterable[Sequence[Any]]) -> list[PracticeMatch]:
+    """Those that match every term if any does, else all (see Backend.practices)."""
+    rows = list(rows)
+    if any(row[-1] for row in rows):
+        rows = [row for row in rows if row[-1]]
     matches = []
-    for kind, owner_id, practice, name, key, contacts, user_id, volunteer_key in rows:
+    for kind, owner_id, practice, name, key, contacts, user_id, volunteer_key, _ in rows:
         if kind == "community":
             matches.append(PracticeMatch(kind, int(owner_id), practice, name, key, contacts))
         else:
@@ -174,9 +199,7 @@ class SQLite:
             ) AS m JOIN resources AS r ON r.id = m.id
             WHERE r.retired_at IS NULL
             """
-        statement = text(_ranked_page(matched, binary="")).bindparams(
-            bindparam("since", type_=UTCDateTime())
-        )
+        statement = _statement(_ranked_page(matched, binary="", topics="r.topics"), dated=True)
         values |= {"query": _fts5(terms, every=every)} | _page_values(ranking)
         return _page(session.execute(statement, values).all())
 
@@ -186,19 +209,32 @@ class SQLite:
             for n in range(len(terms))
         )
         values = {f"q{n}": _fts5_term(term) for n, term in enumerate(terms)}
-        return [bool(found) for found in session.execute(text(f"SELECT {probes}"), values).one()]
+        return [
+            bool(found) for found in session.execute(_statement(f"SELECT {probes}"), values).one()
+        ]
 
     def practices(
-        self, session: Session, terms: Sequence[Term], *, every: bool
+        self, session: Session, terms: Sequence[Term], *, else_any: bool = False
     ) -> list[PracticeMatch]:
-        matched = """(
-            SELECT rowid AS id, kind, owner_id, practice, rank FROM practice_search
-            WHERE practice_search MATCH :q
+        # bm25 adds up over the query's phrases whatever joins them: a practice that has every
+        # word scores the same under AND as under OR, so one ranking serves both.
+        matched = f"""(
+            SELECT rowid AS id, kind, owner_id, practice, rank,
+                   {
+            "rowid IN (SELECT rowid FROM practice_search WHERE practice_search MATCH :every)"
+            if else_any
+            else "TRUE"
+        } AS every
+            FROM practice_search WHERE practice_search MATCH :q
         ) AS p"""
-        statement = text(
-            _OWNERS.format(contacts="c.contacts", practices=matched) + " ORDER BY p.rank, p.id"
+        statement = _statement(
+            _OWNERS.format(contacts="c.contacts", every="p.every", practices=matched)
+            + " ORDER BY p.rank, p.id"
         )
-        return _practice_matches(session.execute(statement, {"q": _fts5(terms, every=every)}))
+        values = {"q": _fts5(terms, every=not else_any)}
+        if else_any:
+            values["every"] = _fts5(terms, every=True)
+        return _practice_matches(session.execute(statement, values))
 
 
 class PostgreSQL:
@@ -221,8 +257,8 @@ class PostgreSQL:
             WHERE document @@ to_tsquery('english', :query)
             ORDER BY resource_id DESC LIMIT {MAX_RANKED}
             """
-        statement = text(_ranked_page(matched, binary='COLLATE "C"')).bindparams(
-            bindparam("since", type_=UTCDateTime())
+        statement = _statement(
+            _ranked_page(matched, binary='COLLATE "C"', topics="CAST(r.topics AS TEXT)"), dated=True
         )
         values |= {"query": _tsquery(terms, every=every)} | _page_values(ranking)
         return _page(session.execute(statement, values).all())
@@ -238,17 +274,29 @@ class PostgreSQL:
             for n in range(len(terms))
         )
         values = {f"q{n}": _tsquery_term(term) for n, term in enumerate(terms)}
-        return [bool(found) for found in session.execute(text(f"SELECT {probes}"), values).one()]
+        return [
+            bool(found) for found in session.execute(_statement(f"SELECT {probes}"), values).one()
+        ]
 
     def practices(
-        self, session: Session, terms: Sequence[Term], *, every: bool
+        self, session: Session, terms: Sequence[Term], *, else_any: bool = False
     ) -> list[PracticeMatch]:
-        matched = "practice_search AS p CROSS JOIN to_tsquery('english', :q) AS q (query)"
-        statement = text(
-            _OWNERS.format(contacts="CAST(c.contacts AS TEXT)", practices=matched)
-            + " WHERE p.document @@ q.query ORDER BY ts_rank(p.document, q.query) DESC, p.id"
+        matched = (
+            "practice_search AS p CROSS JOIN to_tsquery('english', :q) AS q (query)"
+            " CROSS JOIN to_tsquery('english', :every) AS e (query)"
         )
-        return _practice_matches(session.execute(statement, {"q": _tsquery(terms, every=every)}))
+        # Ranked by the query each practice answers: every word if it has them all.
+        rank = "ts_rank(p.document, CASE WHEN p.document @@ e.query THEN e.query ELSE q.query END)"
+        statement = _statement(
+            _OWNERS.format(
+                contacts="CAST(c.contacts AS TEXT)",
+                every="p.document @@ e.query",
+                practices=matched,
+            )
+            + f" WHERE p.document @@ q.query ORDER BY {rank} DESC, p.id"
+        )
+        values = {"q": _tsquery(terms, every=not else_any), "every": _tsquery(terms, every=True)}
+        return _practice_matches(session.execute(statement, values))
 
 
 # Where a month's name is looked for: SQLite takes each tag of the resource apart; PostgreSQL's
@@ -312,6 +360,7 @@ def _fts5(terms: Sequence[Term], *, every: bool) -> str:
     return f" {'AND' if every else 'OR'} ".join(_fts5_term(term) for term in _distinct(terms))
 
 
+@functools.lru_cache(maxsize=1024)
 def _fts5_term(term: Term) -> str:
     return f"({' OR '.join(_fts5_words(words, phrase) for words, phrase in _ways(term))})"
 
@@ -334,6 +383,7 @@ def _tsquery(terms: Sequence[Term], *, every: bool) -> str:
     return f" {'&' if every else '|'} ".join(_tsquery_term(term) for term in _distinct(terms))
 
 
+@functools.lru_cache(maxsize=1024)
 def _tsquery_term(term: Term) -> str:
     return f"({' | '.join(_tsquery_words(words, phrase) for words, phrase in _ways(term))})"
 

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from storage.models import Community, Resource, Topic
+from storage.models import Topic
 from storage.search import backends, lexicon
 from storage.search.backends import Backend, Page, PracticeMatch, Ranked, Ranking
 from storage.search.lexicon import Lexicon
@@ -41,8 +41,15 @@ __all__ = ["MAX_QUERY_CHARS", "Found", "Hit", "Peer", "Volunteer", "find"]
 
 @dataclass(frozen=True)
 class Hit:
-    resource: Resource
-    community: Community | None  # the contributing community, if any
+    """A resource found, as the answer shows it."""
+
+    key: str
+    title: str
+    url: str | None  # never invented: a resource whose address nobody gave has none
+    kind: str
+    topics: tuple[str, ...]
+    summary: str
+    community: str | None  # the contributing community's name, if any
     score: float  # higher is better; comparable only within one Found
 
 
@@ -106,7 +113,7 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     practices = _practices(session, backend, wanted)
     return Found(
         words=words,
-        hits=_hits(session, found.ranked),
+        hits=_hits(found.ranked),
         total=found.total,
         did_you_mean=did_you_mean,
         synonyms_used=tuple(
@@ -172,28 +179,28 @@ def _respelled(words: str, wanted: Sequence[Term], corrected: Sequence[Term]) ->
     return respelled
 
 
-def _hits(session: Session, page: Sequence[Ranked]) -> tuple[Hit, ...]:
-    if not page:
-        return ()
-    rows = session.exec(
-        select(Resource, Community)
-        .join(Community, col(Resource.community_id) == col(Community.id), isouter=True)
-        .where(col(Resource.id).in_([ranked.id for ranked in page]))
-    ).all()
-    by_id = {resource.id: (resource, community) for resource, community in rows}
+def _hits(page: Sequence[Ranked]) -> tuple[Hit, ...]:
     return tuple(
-        Hit(resource=by_id[ranked.id][0], community=by_id[ranked.id][1], score=ranked.score)
+        Hit(
+            key=ranked.key,
+            title=ranked.title,
+            url=ranked.url,
+            kind=ranked.kind,
+            topics=tuple(json.loads(ranked.topics)),
+            summary=ranked.summary,
+            community=ranked.community,
+            score=ranked.score,
+        )
         for ranked in page
-        if ranked.id in by_id
     )
 
 
 def _practices(session: Session, backend: Backend, wanted: tuple[Term, ...]) -> list[PracticeMatch]:
-    """Practices that have every word, or failing that, any."""
+    """Practices that have every word, or failing that, any (asked at once: a practice is a
+    few words, and seldom has all of several)."""
     if not wanted:
         return []
-    every = backend.practices(session, wanted, every=True)
-    return every if every or len(wanted) == 1 else backend.practices(session, wanted, every=False)
+    return backend.practices(session, wanted, else_any=len(wanted) > 1)
 
 
 def _peers(practices: Sequence[PracticeMatch]) -> tuple[Peer, ...]:

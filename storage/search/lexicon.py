@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, String, cast
+from sqlalchemy import Engine, String, cast, text
 from sqlmodel import Session, col, select
 
-from storage.models import Community, Resource, SearchStamp, Synonym, Topic
+from storage.models import Community, Resource, Synonym, Topic
 from storage.search.words import (
     PREFIX_FROM,
     STOP_WORDS,
@@ -170,6 +170,8 @@ def _meaningful(text: str) -> str:
     return " ".join(word for word in folded_words(text) if word not in STOP_WORDS)
 
 
+# Read at the start of every lookup: plain text, no ORM query to build.
+_STAMP = text("SELECT stamp FROM search_stamps WHERE id = 1")
 _cache: weakref.WeakKeyDictionary[Engine, Lexicon] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
@@ -177,7 +179,7 @@ _cache_lock = threading.Lock()
 def current(session: Session) -> Lexicon:
     """The lexicon of the session's database, rebuilt only when its stamp changed."""
     engine = _engine(session)
-    stamp = session.exec(select(SearchStamp.stamp).where(SearchStamp.id == 1)).first()
+    stamp = session.execute(_STAMP).scalar()
     cached = _cache.get(engine)
     if cached is not None and stamp is not None and cached.stamp == stamp:
         return cached

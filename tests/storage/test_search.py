@@ -40,7 +40,7 @@ def lookup(db: Database, words: str, *, today: date = TODAY, limit: int = 5) -> 
 
 
 def keys(found: Found) -> list[str]:
-    return [hit.resource.key for hit in found.hits]
+    return [hit.key for hit in found.hits]
 
 
 @dataclass(frozen=True)

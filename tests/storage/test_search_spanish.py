@@ -30,6 +30,6 @@ def test_spanish_words_find_the_english_library(db: Database, words: str, expect
     imports.import_file(db, SAMPLE)
     with db.transaction() as session:
         found = search.find(session, words, today=TODAY)
-    keys = [hit.resource.key for hit in found.hits]
+    keys = [hit.key for hit in found.hits]
     assert expected in keys[:3], (words, keys, found.synonyms_used)
     assert found.synonyms_used  # the answer says what the words were taken to mean
