@@ -32,6 +32,7 @@ from storage.search.words import (
 )
 
 RECENT = timedelta(days=90)  # added or confirmed within this: "recent" (see backends' boosts)
+MANY_TERMS = 4  # this many terms or more: see find
 MAX_PEERS = 5
 MAX_VOLUNTEERS = 5
 MAX_PAGE = 50
@@ -95,18 +96,24 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     def ranked(these: Sequence[Term], *, every: bool) -> Page:
         return backend.page(session, these, every=every, ranking=ranking)
 
-    found = ranked(wanted, every=True) if wanted else Page(total=0, ranked=())
+    # Text of many words rarely has them all in one resource: ask first which words find
+    # anything at all, as the answer will need that; a word that finds nothing settles it.
+    finds = backend.finding(session, wanted) if len(wanted) >= MANY_TERMS else None
+    nothing = Page(total=0, ranked=())
+    found = ranked(wanted, every=True) if wanted and all(finds or [True]) else nothing
     did_you_mean = None
     if wanted and not found.total:
-        checked = _checked(session, backend, known, wanted)
+        checked = _checked(session, backend, known, wanted, finds)
         corrected = tuple(term for term, _ in checked)
-        if corrected != wanted:
+        finding = [term for term, finds in checked if finds]
+        if corrected != wanted and len(finding) == len(corrected):
             found = ranked(corrected, every=True)
         # Any word may match only when most words find something on their own: "human
-        # relations commission" is not a question about "human" resources.
-        finding = sum(finds for _, finds in checked)
-        if not found.total and len(corrected) > 1 and 2 * finding >= len(corrected):
-            found = ranked(corrected, every=False)
+        # relations commission" is not a question about "human" resources. The words that
+        # find nothing are left out of that question: they change neither what matches nor
+        # the order, only the cost.
+        if not found.total and len(corrected) > 1 and 2 * len(finding) >= len(corrected):
+            found = ranked(finding, every=False)
         if found.total and corrected != wanted:
             did_you_mean = _respelled(words, wanted, corrected)
             wanted = corrected
@@ -149,11 +156,16 @@ def _completed(session: Session, known: Lexicon, wanted: tuple[Term, ...]) -> tu
 
 
 def _checked(
-    session: Session, backend: Backend, known: Lexicon, wanted: tuple[Term, ...]
+    session: Session,
+    backend: Backend,
+    known: Lexicon,
+    wanted: tuple[Term, ...],
+    finds: Sequence[bool] | None,
 ) -> list[tuple[Term, bool]]:
     """Each term, corrected when it finds nothing and a known word near it does; and whether
-    it finds anything now."""
-    finds = backend.finding(session, wanted)
+    it finds anything now. `finds`: whether each finds anything, if already asked."""
+    if finds is None:
+        finds = backend.finding(session, wanted)
     better: dict[int, Term] = {}
     for n, (term, found) in enumerate(zip(wanted, finds, strict=True)):
         word = (

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
 
 from storage import models, schema
 from storage.database import Database
-from storage.search import index
+from storage.search import find, index
+from tests.conftest import PG_URL_VARIABLE, postgres_url
 
 
 def test_migrations_match_the_models(db: Database) -> None:
@@ -39,3 +45,44 @@ def test_sqlite_is_in_wal_mode_with_a_busy_timeout(sqlite_db: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no schema at all yet: a file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+        yield database
+        database.dispose()
+        return
+    url = postgres_url()
+    if not url:
+        pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL tests need a server to talk to")
+    name = f"dei_old_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    database = Database(url, schema=name)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def test_resources_from_before_the_tags_text_are_boosted_after_the_upgrade(
+    unmigrated: Database,
+) -> None:
+    schema.upgrade(unmigrated, "0005")
+    with unmigrated.transaction(write=True) as session:
+        session.add(models.Topic(key="2027-04", month="2027-04", title="Language Access"))
+        for key, topics in (("a-other", ["Budgeting"]), ("b-month", ["language access plans"])):
+            session.add(models.Resource(key=key, title="Equity Guide", kind="guide", topics=topics))
+
+    schema.upgrade(unmigrated)
+
+    with unmigrated.transaction() as session:
+        found = find(session, "equity guide", today=date(2027, 4, 10))
+    assert [hit.key for hit in found.hits] == ["b-month", "a-other"]

@@ -13,8 +13,9 @@ from sqlmodel import select
 from storage import imports
 from storage.database import Database
 from storage.models import Community, Resource, SearchStamp, Topic
-from storage.search import MAX_QUERY_CHARS, find, lexicon
-from storage.search.backends import MAX_RANKED
+from storage.search import MAX_QUERY_CHARS, backends, find, lexicon
+from storage.search.backends import MAX_RANKED, Ranking
+from storage.search.words import terms
 from tests.storage.test_search import TODAY, keys, load_library, lookup
 
 LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
@@ -154,6 +155,54 @@ def test_this_months_topic_comes_first_among_equals(db: Database) -> None:
     assert keys(lookup(db, "equity guide", today=date(2027, 5, 10))) == ["a-budget", "b-rfp"]
 
 
+def test_a_months_name_is_looked_for_within_one_tag_as_tags_change(db: Database) -> None:
+    april = date(2027, 4, 10)
+    with db.transaction(write=True) as session:
+        session.add(Topic(key="2027-04", month="2027-04", title="Hiring Data"))
+    add(db, "a-split", "Equity Guide", topics=["Hiring", "Data"])  # both words, two tags
+    add(db, "b-within", "Equity Guide", topics=["Hiring data review"])
+
+    assert keys(lookup(db, "equity guide", today=april)) == ["b-within", "a-split"]
+
+    edit(db, "a-split", topics=["HIRING DATA"])  # the tags kept for ranking follow the edit
+    assert keys(lookup(db, "equity guide", today=april)) == ["a-split", "b-within"]
+    edit(db, "b-within", topics=["Hiring"])
+    assert keys(lookup(db, "equity guide", today=april)) == ["a-split", "b-within"]
+    edit(db, "a-split", topics=[])
+    assert keys(lookup(db, "equity guide", today=april)) == ["a-split", "b-within"]  # key order
+
+
+def test_words_that_find_nothing_change_neither_what_any_word_finds_nor_its_order(
+    db: Database,
+) -> None:
+    add(db, "a-both", "Procurement Equity Review", summary="Procurement for equity.")
+    add(db, "b-procurement", "Procurement Guide")
+    add(db, "c-equity", "Equity Toolkit", summary="Equity in hiring.")
+    add(db, "d-other", "Park Districts")
+    today = date(2027, 3, 10)
+
+    with db.transaction() as session:
+        known = lexicon.current(session)
+        finding = terms("equity procurement review", known.synonyms, known.longest_synonym)
+        nowhere = terms("xyzzy plugh", known.synonyms, known.longest_synonym)
+        backend = backends.for_session(session)
+        ranking = Ranking(
+            month_names=(), since=datetime(2027, 1, 1, tzinfo=UTC), limit=10, offset=0
+        )
+        with_nothing = backend.page(session, (*nowhere, *finding), every=False, ranking=ranking)
+        without = backend.page(session, finding, every=False, ranking=ranking)
+
+    assert with_nothing.total == without.total == 3
+    assert [r.key for r in with_nothing.ranked] == [r.key for r in without.ranked]
+    # Most words find something: any of them may match, best first, "did you mean" none.
+    for text in ("equity procurement xyzzy", "equity procurement review xyzzy plugh"):
+        found = lookup(db, text, today=today)
+        assert (found.total, found.did_you_mean) == (3, None), text
+        assert keys(found)[0] == "a-both", text
+    # Two of five is not most: nothing.
+    assert lookup(db, "equity procurement xyzzy plugh frobnitz", today=today).total == 0
+
+
 def test_a_recently_added_or_confirmed_resource_comes_first_among_equals(db: Database) -> None:
     today = date(2027, 3, 10)
     add(db, "a-old", "Equity Guide")
@@ -181,8 +230,11 @@ def test_pages_and_totals(db: Database) -> None:
     with db.transaction() as session:
         second = find(session, "equity", today=TODAY, limit=5, offset=5)
 
-    assert (first.total, second.total) == (7, 7)
-    assert len(first.hits) == 5 and len(second.hits) == 2
+    with db.transaction() as session:
+        beyond = find(session, "equity", today=TODAY, limit=5, offset=10)
+
+    assert (first.total, second.total, beyond.total) == (7, 7, 7)
+    assert len(first.hits) == 5 and len(second.hits) == 2 and beyond.hits == ()
     assert not set(keys(first)) & set(keys(second))
     assert [hit.score for hit in first.hits] == sorted((h.score for h in first.hits), reverse=True)
 
