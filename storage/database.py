@@ -84,6 +84,8 @@ def _build_engine(url: str, schema: str | None) -> Engine:
     # index, a common one the key walked backwards, stopping at 200): one plan for all made
     # lookups for rare words walk the whole index. Planning each time costs well under 1 ms.
     options = ["-cplan_cache_mode=force_custom_plan"]
+    given = make_url(url).query.get("options")  # an operator's own, kept: ours only add
+    options += [given] if isinstance(given, str) else list(given or ())
     if schema:
         # Tests give each run its own schema so runs never see each other's rows.
         options.append(f"-csearch_path={schema}")

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from storage.database import Database
@@ -56,3 +57,22 @@ def test_naive_times_are_refused(db: Database) -> None:
     with pytest.raises(Exception, match="naive datetime"), db.transaction(write=True) as session:
         session.add(Meeting(key="wg", starts_at=datetime(2027, 1, 1, 10)))
         session.flush()
+
+
+def test_postgresql_plans_for_the_values_and_keeps_the_operators_own_options(
+    postgres_schema: tuple[str, str],
+) -> None:
+    url, name = postgres_schema
+    given = Database(f"{url}?options=-csearch_path%3D{name}%20-cstatement_timeout%3D12345")
+    try:
+        with given.transaction() as session:
+            settings = session.execute(
+                text(
+                    "SELECT current_schema(), current_setting('statement_timeout'), "
+                    "current_setting('plan_cache_mode')"
+                )
+            ).one()
+    finally:
+        given.dispose()
+
+    assert tuple(settings) == (name, "12345ms", "force_custom_plan")
