@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
@@ -24,7 +25,7 @@ from handlers import (
     rsvp,
     speakers,
 )
-from handlers.answer_pool import AnswerPool
+from handlers.answer_pool import Acknowledgements, AnswerPool
 from handlers.commands import Clock
 from handlers.home_refresh import HomeRefresher
 from storage.database import Database
@@ -55,6 +56,20 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
+class DeiBotApp(App):
+    """Bolt's App, counting the requests on their way to an acknowledgement: the answer pool
+    lets them go first. Both HTTP and Socket Mode hand every request to `dispatch`, which
+    returns once the listener has acknowledged."""
+
+    def __init__(self, *, acknowledgements: Acknowledgements, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.acknowledgements = acknowledgements
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with self.acknowledgements.pending():
+            return super().dispatch(req)
+
+
 def create_app(
     settings: Settings,
     db: Database,
@@ -63,8 +78,10 @@ def create_app(
     clock: Clock = utc_clock,
     home_refresher: HomeRefresher | None = None,
 ) -> App:
+    acknowledgements = Acknowledgements()
     # Bolt takes the token from the client, and copies its base_url and retry handlers.
-    app = App(
+    app = DeiBotApp(
+        acknowledgements=acknowledgements,
         signing_secret=settings.signing_secret.value or None,
         client=client or build_client(settings),
         logger=bolt_logger(),
@@ -75,7 +92,13 @@ def create_app(
     )
     app.middleware(partial(speakers.speak_their_language, speakers=speakers.Speakers(db)))
     errors.register(app)
-    commands.register(app, db=db, settings=settings, clock=clock, answers=AnswerPool())
+    commands.register(
+        app,
+        db=db,
+        settings=settings,
+        clock=clock,
+        answers=AnswerPool(acknowledgements=acknowledgements),
+    )
     coaching.register(app, db=db, settings=settings, clock=clock)
     agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)

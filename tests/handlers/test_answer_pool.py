@@ -4,10 +4,20 @@ a full queue says so at once, and a failure is told to the person."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk import WebClient
+
+from bot.app import create_app
+from bot.config import Secret, Settings
 from handlers import i18n
-from handlers.answer_pool import AnswerPool
+from handlers.answer_pool import Acknowledgements, AnswerPool
+from slack_standin import SlackStandIn
+from storage.database import Database
+from tests.payloads import BOT_TOKEN, SIGNING_SECRET, signature_headers, slash_command
 
 BODY = {"user_id": "U0MEMBER01", "command": "/dei-topic", "response_url": "https://x/1"}
 
@@ -63,3 +73,58 @@ def test_a_failure_is_told_to_the_person() -> None:
     pool.shutdown()
     (told,) = respond.sent
     assert told["response_type"] == "ephemeral" and told["text"].startswith("Sorry, something")
+
+
+def test_answers_wait_for_the_requests_in_flight_to_be_acknowledged() -> None:
+    acks = Acknowledgements()
+    pool, ran = AnswerPool(workers=1, acknowledgements=acks, yield_s=5.0), threading.Event()
+    request = acks.pending()
+    request.__enter__()  # a request arrived and is not acknowledged yet
+
+    pool.submit(ran.set, body=BODY, respond=Answers(), too_busy=lambda: None)
+    assert not ran.wait(0.3)
+
+    request.__exit__(None, None, None)  # acknowledged: the answer goes on at once
+    assert ran.wait(1.0)
+    pool.shutdown()
+
+
+def test_under_a_steady_stream_of_requests_answers_still_move_on() -> None:
+    acks = Acknowledgements()
+    pool = AnswerPool(workers=1, acknowledgements=acks, yield_s=0.2)
+    done: list[float] = []
+    with acks.pending():  # never quiet while the answers are due
+        started = time.monotonic()
+        for _ in range(3):
+            pool.submit(
+                lambda: done.append(time.monotonic() - started),
+                body=BODY,
+                respond=Answers(),
+                too_busy=lambda: None,
+            )
+        pool.shutdown()
+
+    assert len(done) == 3
+    assert 0.15 < done[0] < 1.0 and done[-1] < 2.0  # each waited its 0.2 s, then ran
+
+
+def test_the_app_counts_a_request_until_its_acknowledgement(
+    sqlite_db: Database, standin: SlackStandIn
+) -> None:
+    settings = Settings(signing_secret=Secret(SIGNING_SECRET), bot_token=Secret(BOT_TOKEN))
+    client = WebClient(token=BOT_TOKEN, base_url=standin.api_url)
+    app = create_app(settings, sqlite_db, client=client)
+    seen: list[int] = []
+
+    def watch(next: Callable[[], BoltResponse]) -> BoltResponse:
+        seen.append(app.acknowledgements.in_flight)
+        return next()
+
+    app.middleware(watch)
+    body = slash_command("help").decode()
+    request = BoltRequest(body=body, headers=signature_headers(body.encode()))
+
+    response = app.dispatch(request)
+
+    assert response.status == 200 and "/dei-topic" in response.body  # help, in the ack
+    assert seen == [1] and app.acknowledgements.in_flight == 0
