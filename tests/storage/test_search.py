@@ -243,7 +243,7 @@ def test_both_back_ends_give_the_same_top_results(
         on_sqlite = lookup(sqlite_db, case.words, limit=50)
         on_postgres = lookup(postgres_db, case.words, limit=50)
         # The same top results as judged (where the judgement leaves an order to relevance,
-        # near-equals may come in either order: bm25 and ts_rank_cd are not one formula), and
+        # near-equals may come in either order: bm25 and ts_rank are not one formula), and
         # the same resources found in all.
         top = max(len(case.first), len(case.first_any), 1)
         assert set(keys(on_sqlite)[:top]) == set(keys(on_postgres)[:top]), case.words
