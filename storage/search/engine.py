@@ -100,12 +100,12 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     # anything at all, as the answer will need that; a word that finds nothing settles it.
     finds = backend.finding(session, wanted) if len(wanted) >= MANY_TERMS else None
     nothing = Page(total=0, ranked=())
-    found = ranked(wanted, every=True) if wanted and all(finds or [True]) else nothing
+    found = ranked(wanted, every=True) if wanted and (finds is None or all(finds)) else nothing
     did_you_mean = None
     if wanted and not found.total:
         checked = _checked(session, backend, known, wanted, finds)
         corrected = tuple(term for term, _ in checked)
-        finding = [term for term, finds in checked if finds]
+        finding = [term for term, finds_some in checked if finds_some]
         if corrected != wanted and len(finding) == len(corrected):
             found = ranked(corrected, every=True)
         # Any word may match only when most words find something on their own: "human
