@@ -7,6 +7,7 @@ test starts from empty tables.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -32,22 +33,32 @@ def postgres_url() -> str | None:
     return normalise_database_url(url) if url else None
 
 
-@pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[tuple[str, str]]:
+@contextlib.contextmanager
+def own_postgres_schema(prefix: str) -> Iterator[tuple[str, str]]:
+    """(url, name) of a PostgreSQL schema of this run's own, empty, dropped at the end; the
+    test is skipped when no server is given."""
     url = postgres_url()
     if not url:
         pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL tests need a server to talk to")
-    name = f"dei_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    database = Database(url, schema=name)
-    schema.upgrade(database)
-    database.dispose()
-    yield url, name
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
+    try:
+        yield url, name
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[tuple[str, str]]:
+    with own_postgres_schema("dei_test") as (url, name):
+        database = Database(url, schema=name)
+        schema.upgrade(database)
+        database.dispose()
+        yield url, name
 
 
 def empty_tables(database: Database) -> None:

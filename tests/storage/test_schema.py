@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,12 +9,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
 
 from storage import models, schema
 from storage.database import Database
 from storage.search import find, index
-from tests.conftest import PG_URL_VARIABLE, postgres_url
+from tests.conftest import own_postgres_schema
 
 
 def test_migrations_match_the_models(db: Database) -> None:
@@ -55,21 +52,10 @@ def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Datab
         yield database
         database.dispose()
         return
-    url = postgres_url()
-    if not url:
-        pytest.skip(f"{PG_URL_VARIABLE} is not set: PostgreSQL tests need a server to talk to")
-    name = f"dei_old_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    database = Database(url, schema=name)
-    try:
+    with own_postgres_schema("dei_old") as (url, name):
+        database = Database(url, schema=name)
         yield database
-    finally:
         database.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def test_resources_from_before_the_tags_text_are_boosted_after_the_upgrade(
