@@ -92,17 +92,13 @@ def create_app(
     )
     app.middleware(partial(speakers.speak_their_language, speakers=speakers.Speakers(db)))
     errors.register(app)
-    commands.register(
-        app,
-        db=db,
-        settings=settings,
-        clock=clock,
-        answers=AnswerPool(acknowledgements=acknowledgements),
-    )
+    # Searches (a lookup and its next pages) and the other answers that follow an acknowledgement.
+    answers = AnswerPool(acknowledgements=acknowledgements)
+    commands.register(app, db=db, settings=settings, clock=clock, answers=answers)
     coaching.register(app, db=db, settings=settings, clock=clock)
     agenda.register(app, db=db, settings=settings, clock=clock)
     rsvp.register(app, db=db, settings=settings, clock=clock)
-    lookup.register(app, db=db, settings=settings, clock=clock)
+    lookup.register(app, db=db, settings=settings, clock=clock, answers=answers)
     resource_curation.register(app, db=db, settings=settings, clock=clock)
     # The sandbox and the tests pass their own refresher, to watch it or to change its pace.
     home.register(app, db=db, settings=settings, clock=clock, refresher=home_refresher)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
@@ -13,7 +14,8 @@ from slack_sdk import WebClient
 
 from bot.app import create_app
 from bot.config import Secret, Settings
-from handlers import i18n
+from handlers import i18n, lookup
+from handlers import lookup_blocks as lb
 from handlers.answer_pool import Acknowledgements, AnswerPool
 from slack_standin import SlackStandIn
 from storage.database import Database
@@ -128,3 +130,34 @@ def test_the_app_counts_a_request_until_its_acknowledgement(
 
     assert response.status == 200 and "/dei-topic" in response.body  # help, in the ack
     assert seen == [1] and app.acknowledgements.in_flight == 0
+
+
+def test_the_next_page_of_results_is_answered_by_the_pool_behind_acknowledgements(
+    sqlite_db: Database,
+) -> None:
+    acks = Acknowledgements()
+    pool, respond = AnswerPool(workers=1, acknowledgements=acks, yield_s=5.0), Answers()
+    body = {"user": {"id": "U0MEMBER01"}, "response_url": "https://x/1", "type": "block_actions"}
+    action = {"action_id": lb.MORE_RESULTS, "value": lb.more_value("hiring", 5)}
+    request = acks.pending()
+    request.__enter__()  # another request, not acknowledged yet
+    acked = threading.Event()
+
+    lookup.show_more_results(
+        lambda: acked.set(),
+        body,
+        action,
+        respond,
+        WebClient(token=BOT_TOKEN),
+        db=sqlite_db,
+        settings=Settings(),
+        clock=lambda: datetime(2027, 4, 15, tzinfo=UTC),
+        answers=pool,
+    )
+    assert acked.is_set() and respond.sent == []  # acknowledged at once; the search waits
+
+    request.__exit__(None, None, None)
+    pool.shutdown()
+    (page,) = respond.sent
+    assert page["replace_original"] is True and page["response_type"] == "ephemeral"
+    assert "hiring" in page["text"]
