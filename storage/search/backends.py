@@ -17,6 +17,7 @@ Unfinished words are not prefix queries here: the engine completes them to known
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,24 +39,24 @@ MONTH_BOOST = 0.3
 RECENT_BOOST = 0.2
 
 
-class Ranked(NamedTuple):
-    """A resource on the page asked for, with what the answer shows of it."""
+@dataclass(frozen=True)
+class Hit:
+    """A resource found, as the answer shows it."""
 
-    id: int
-    score: float  # higher is better; comparable only within one answer
     key: str
     title: str
-    url: str | None
+    url: str | None  # never invented: a resource whose address nobody gave has none
     kind: str
+    topics: tuple[str, ...]
     summary: str
-    topics: str  # the tags, as JSON text
-    community: str | None  # the contributing community's name
+    community: str | None  # the contributing community's name, if any
+    score: float  # higher is better; comparable only within one answer
 
 
 @dataclass(frozen=True)
 class Page:
     total: int  # resources matched, counted up to MAX_RANKED
-    ranked: tuple[Ranked, ...]  # the page asked for, best first
+    hits: tuple[Hit, ...]  # the page asked for, best first
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,22 @@ def _ranked_page(matched: str, *, binary: str, topics: str) -> str:
 
 def _page(rows: Sequence[Any]) -> Page:
     total = int(rows[0][0]) if rows else 0
-    # A row without a key: the page is empty (or its resource went in this very instant).
-    return Page(total=total, ranked=tuple(Ranked(*row[1:]) for row in rows if row[3] is not None))
+    hits = tuple(
+        Hit(
+            key=key,
+            title=title,
+            url=url,
+            kind=kind,
+            topics=tuple(json.loads(topics)),
+            summary=summary,
+            community=community,
+            score=float(score),
+        )
+        for _, _, score, key, title, url, kind, summary, topics, community in rows
+        # No key: the page is empty (or its resource went in this very instant).
+        if key is not None
+    )
+    return Page(total=total, hits=hits)
 
 
 def _page_values(ranking: Ranking) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Topic
 from storage.search import backends, lexicon
-from storage.search.backends import Backend, Page, PracticeMatch, Ranked, Ranking
+from storage.search.backends import Backend, Hit, Page, PracticeMatch, Ranking
 from storage.search.lexicon import Lexicon
 from storage.search.words import (
     MAX_QUERY_CHARS,
@@ -38,20 +38,6 @@ MAX_VOLUNTEERS = 5
 MAX_PAGE = 50
 
 __all__ = ["MAX_QUERY_CHARS", "Found", "Hit", "Peer", "Volunteer", "find"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A resource found, as the answer shows it."""
-
-    key: str
-    title: str
-    url: str | None  # never invented: a resource whose address nobody gave has none
-    kind: str
-    topics: tuple[str, ...]
-    summary: str
-    community: str | None  # the contributing community's name, if any
-    score: float  # higher is better; comparable only within one Found
 
 
 @dataclass(frozen=True)
@@ -99,7 +85,7 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     # Text of many words rarely has them all in one resource: ask first which words find
     # anything at all, as the answer will need that; a word that finds nothing settles it.
     finds = backend.finding(session, wanted) if len(wanted) >= MANY_TERMS else None
-    nothing = Page(total=0, ranked=())
+    nothing = Page(total=0, hits=())
     found = ranked(wanted, every=True) if wanted and (finds is None or all(finds)) else nothing
     did_you_mean = None
     if wanted and not found.total:
@@ -120,7 +106,7 @@ def find(session: Session, text: str, *, today: date, limit: int = 5, offset: in
     practices = _practices(session, backend, wanted)
     return Found(
         words=words,
-        hits=_hits(found.ranked),
+        hits=found.hits,
         total=found.total,
         did_you_mean=did_you_mean,
         synonyms_used=tuple(
@@ -189,22 +175,6 @@ def _respelled(words: str, wanted: Sequence[Term], corrected: Sequence[Term]) ->
             typed = re.compile(rf"(?<!\w){re.escape(before.shown)}(?!\w)")
             respelled = typed.sub(after.shown.replace("\\", r"\\"), respelled, count=1)
     return respelled
-
-
-def _hits(page: Sequence[Ranked]) -> tuple[Hit, ...]:
-    return tuple(
-        Hit(
-            key=ranked.key,
-            title=ranked.title,
-            url=ranked.url,
-            kind=ranked.kind,
-            topics=tuple(json.loads(ranked.topics)),
-            summary=ranked.summary,
-            community=ranked.community,
-            score=ranked.score,
-        )
-        for ranked in page
-    )
 
 
 def _practices(session: Session, backend: Backend, wanted: tuple[Term, ...]) -> list[PracticeMatch]:

@@ -193,7 +193,7 @@ def test_words_that_find_nothing_change_neither_what_any_word_finds_nor_its_orde
         without = backend.page(session, finding, every=False, ranking=ranking)
 
     assert with_nothing.total == without.total == 3
-    assert [r.key for r in with_nothing.ranked] == [r.key for r in without.ranked]
+    assert [h.key for h in with_nothing.hits] == [h.key for h in without.hits]
     # Most words find something: any of them may match, best first, "did you mean" none.
     for text in ("equity procurement xyzzy", "equity procurement review xyzzy plugh"):
         found = lookup(db, text, today=today)
